@@ -1,0 +1,144 @@
+/**
+ * The bus port: the one interface every SABER service uses to talk to the others.
+ *
+ * Two implementations exist: {@link JetStreamBus} (NATS JetStream, distributed mode)
+ * and {@link InProcessBus} (embedded mode). Both pass the same contract test suite
+ * (`bus.contract.ts`), so service code cannot tell them apart.
+ *
+ * Semantics (both implementations):
+ * - Two streams: `events` (subjects `saber.events.>`, limits retention: every
+ *   consumer sees every message) and `tasks` (subjects `saber.tasks.>`, work-queue
+ *   retention: a message is removed once acknowledged, and every consumer of one
+ *   filter shares the work).
+ * - `publish` resolves only once the message is durably stored; a second publish
+ *   with the same `msgId` inside the duplicate window is dropped and reported as
+ *   `duplicate: true`.
+ * - Durable consumers are named: every `consume` with the same `durable` shares one
+ *   cursor (replicas split the messages). Messages not acknowledged within `ackWaitMs`
+ *   (or `nak`ed) are redelivered, at most `maxDeliver` deliveries in total; a message
+ *   that exhausts them is copied to the dead-letter subject `saber.events.dlq.<original subject>`
+ *   (on the events stream) and removed from its stream.
+ */
+
+/** Headers travelling with every message. Keys are case-sensitive NATS header names. */
+export type BusHeaders = Record<string, string>;
+
+/** The streams the bus creates at start-up. */
+export type StreamName = 'events' | 'tasks';
+
+/** Subject roots of the streams; every subject published must start with one of them. */
+export const STREAM_SUBJECTS: Readonly<Record<StreamName, string>> = {
+  events: 'saber.events',
+  tasks: 'saber.tasks',
+};
+
+/** Root of dead-letter subjects: a dead letter of subject S is published as `saber.events.dlq.S`. */
+export const DEAD_LETTER_PREFIX = 'saber.events.dlq';
+
+/** Header that carries the JetStream deduplication id. */
+export const MSG_ID_HEADER = 'Nats-Msg-Id';
+
+/** Options of one publish. */
+export interface PublishOptions {
+  /** Deduplication id (sent as the `Nats-Msg-Id` header). Required for every SABER message. */
+  msgId: string;
+  /** Extra headers (trace context, schema name). */
+  headers?: BusHeaders;
+}
+
+/** What the stream answered to a publish. */
+export interface PublishAck {
+  stream: StreamName;
+  /** Stream sequence of the stored message (of the original, for a duplicate). */
+  seq: number;
+  /** True when the message was dropped as a duplicate of an earlier `msgId`. */
+  duplicate: boolean;
+}
+
+/** One delivered message. Exactly one of ack / nak / term settles it. */
+export interface BusMessage {
+  readonly subject: string;
+  readonly data: Uint8Array;
+  readonly headers: BusHeaders;
+  /** Stream sequence number. */
+  readonly seq: number;
+  /** 1 on first delivery, 2 on the first redelivery, ... */
+  readonly deliveryCount: number;
+  /** Parses `data` as UTF-8 JSON; throws SyntaxError on malformed JSON. */
+  json<T = unknown>(): T;
+  /** Done: the message is not delivered to this consumer again (removed from a work queue). */
+  ack(): Promise<void>;
+  /** Not done: redeliver after `delayMs` (default: at once). Counts as a delivery. */
+  nak(delayMs?: number): void;
+  /** Never redeliver; the message is dead-lettered with `reason`. */
+  term(reason?: string): void;
+  /** Still working: resets the ack-wait timer. Call periodically during long work. */
+  working(): void;
+}
+
+/** Where a consumer reads and how it redelivers. */
+export interface ConsumerSpec {
+  stream: StreamName;
+  /** Durable name shared by replicas. Omitted: an ephemeral consumer of this process only. */
+  durable?: string;
+  /** Subject filter, NATS wildcards allowed (`saber.events.step.>`). */
+  filterSubject: string;
+  /** Ephemeral consumers only: start at 'new' messages (default) or replay 'all'. */
+  deliver?: 'all' | 'new';
+  /** Redeliver a message not settled within this many milliseconds. Default 30000. */
+  ackWaitMs?: number;
+  /** Deliveries in total before dead-lettering. Default 5. */
+  maxDeliver?: number;
+  /** Messages this process handles at once (per consume call). Default 1. */
+  concurrency?: number;
+}
+
+/**
+ * Handles one message. Returning normally acks it (unless the handler settled it
+ * itself); throwing naks it for redelivery.
+ */
+export type MessageHandler = (msg: BusMessage) => Promise<void>;
+
+/** A running consumer. */
+export interface Subscription {
+  /** Stops fetching; waits for handlers in flight to finish. */
+  stop(): Promise<void>;
+}
+
+/** A key-value bucket with optimistic concurrency (NATS KV semantics). */
+export interface KeyValueStore {
+  /** The value and its revision, or null when absent (or deleted). */
+  get(key: string): Promise<{ value: Uint8Array; revision: number } | null>;
+  /** Writes unconditionally; returns the new revision. */
+  put(key: string, value: Uint8Array): Promise<number>;
+  /** Writes only if the key does not exist; throws {@link KvConflictError} otherwise. */
+  create(key: string, value: Uint8Array): Promise<number>;
+  /** Writes only if the current revision equals `revision`; throws {@link KvConflictError} otherwise. */
+  update(key: string, value: Uint8Array, revision: number): Promise<number>;
+  delete(key: string): Promise<void>;
+  /** Keys currently present. */
+  keys(): Promise<string[]>;
+}
+
+/** The port. */
+export interface Bus {
+  /** Creates the streams, the KV buckets it is asked for and the dead-letter plumbing; idempotent. */
+  start(): Promise<void>;
+  publish(subject: string, data: Uint8Array, options: PublishOptions): Promise<PublishAck>;
+  consume(spec: ConsumerSpec, handler: MessageHandler): Promise<Subscription>;
+  kv(bucket: string): Promise<KeyValueStore>;
+  /** Stops every subscription and closes the connection. */
+  close(): Promise<void>;
+}
+
+/** A conditional KV write lost a race. */
+export class KvConflictError extends Error {
+  override readonly name = 'KvConflictError';
+  constructor(
+    readonly bucket: string,
+    readonly key: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`key "${key}" in bucket "${bucket}" was changed concurrently`, options);
+  }
+}

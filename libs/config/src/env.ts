@@ -1,0 +1,43 @@
+/**
+ * Every environment variable SABER reads, in one place. The README's configuration
+ * table is generated from this list; defaults and units are in {@link loadConfig}.
+ */
+export const ENV = {
+  /** NATS server URL(s), comma-separated. Unset: embedded mode (in-process bus). */
+  NATS_URL: 'NATS_URL',
+  /** PostgreSQL URL of the catalog. Unset: embedded PGlite under `$SABER_HOME/catalog`. */
+  DATABASE_URL: 'DATABASE_URL',
+  /** Directory of SABER's local state (embedded catalog, work dirs). */
+  SABER_HOME: 'SABER_HOME',
+  /** Directory (shared by all executors in distributed mode) where task outputs are written. */
+  SABER_WORK_DIR: 'SABER_WORK_DIR',
+  /** Prefix isolating streams, subjects and buckets of one deployment on a shared NATS server. */
+  SABER_NAMESPACE: 'SABER_NAMESPACE',
+  /** Executor pool this executor serves (`saber: queue` of a step picks the pool). */
+  SABER_POOL: 'SABER_POOL',
+  /** Tasks one executor process runs at once. */
+  SABER_EXECUTOR_CONCURRENCY: 'SABER_EXECUTOR_CONCURRENCY',
+  /** Executor backend: `local` (processes) for now; `docker` and `batch` later. */
+  SABER_EXECUTOR_BACKEND: 'SABER_EXECUTOR_BACKEND',
+  /** Milliseconds a task may go without ack or heartbeat before redelivery. */
+  SABER_ACK_WAIT_MS: 'SABER_ACK_WAIT_MS',
+  /** Deliveries of one task message before it is dead-lettered. */
+  SABER_MAX_DELIVER: 'SABER_MAX_DELIVER',
+  /** Attempts per step for retryable failures. */
+  SABER_MAX_ATTEMPTS: 'SABER_MAX_ATTEMPTS',
+  /** Port of the service's HTTP endpoints (health, query API); 0 disables HTTP. */
+  SABER_HTTP_PORT: 'SABER_HTTP_PORT',
+  /** error | warn | log | debug | verbose. */
+  SABER_LOG_LEVEL: 'SABER_LOG_LEVEL',
+} as const;
+
+/** Standard OpenTelemetry variables SABER honours (read by the OpenTelemetry SDK itself). */
+export const OTEL_ENV = [
+  'OTEL_SDK_DISABLED',
+  'OTEL_SERVICE_NAME',
+  'OTEL_TRACES_EXPORTER',
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_PROTOCOL',
+  'OTEL_RESOURCE_ATTRIBUTES',
+] as const;

@@ -1,0 +1,12 @@
+import { EVENTS_ROOT } from './contract';
+
+/** Subject filters for consumers. */
+export const Filters = {
+  /** Every SABER event (what the catalog records). */
+  allEvents: `${EVENTS_ROOT}.>`,
+  runRequested: `${EVENTS_ROOT}.run.requested.*`,
+  /** step.ready/started/completed/failed of every version. */
+  stepEvents: `${EVENTS_ROOT}.step.>`,
+  runEvents: `${EVENTS_ROOT}.run.>`,
+  deadLetters: `${EVENTS_ROOT}.dlq.>`,
+} as const;

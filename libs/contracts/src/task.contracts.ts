@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { CwlObject, Id } from './common.schema';
+import { TASKS_ROOT, defineTask } from './contract';
+
+/** The executor pool used when a step names none (`saber: queue`). */
+export const DEFAULT_POOL = 'default';
+
+/**
+ * One task for an executor: run `tool` (a self-contained CWL CommandLineTool or
+ * ExpressionTool as JSON) on `inputs`. Published on `saber.tasks.<pool>`.
+ */
+export const StepTask = defineTask(
+  'step',
+  1,
+  z
+    .object({
+      runId: Id,
+      stepId: z.string().min(1),
+      taskId: Id,
+      attempt: z.number().int().min(1),
+      tool: z.record(z.string(), z.unknown()),
+      /** Content hash of the tool document (cache key part). */
+      toolHash: z.string(),
+      inputs: CwlObject,
+      /** Directory (URI) under which the executor writes this attempt's outputs. */
+      outputUri: z.string(),
+      /** Reuse a cached result when one exists. */
+      cache: z.boolean(),
+      /** Parsed `saber:` hints of the step (score_format, file_path, use_cache...). */
+      hints: z.record(z.string(), z.unknown()),
+      /** W3C traceparent of the run, so executor spans join the run's trace. */
+      traceparent: z.string().optional(),
+    })
+    .strict(),
+);
+export type StepTask = z.infer<typeof StepTask.schema>;
+
+/** Subject of the work queue of `pool`. Pool names are letters, digits, `-` and `_`. */
+export function taskSubject(pool: string): string {
+  if (!/^[A-Za-z0-9_-]+$/.test(pool)) throw new Error(`invalid executor pool name "${pool}": use letters, digits, - or _`);
+  return `${TASKS_ROOT}.${pool}`;
+}
