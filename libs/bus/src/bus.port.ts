@@ -48,6 +48,7 @@ export interface PublishOptions {
 
 /** What the stream answered to a publish. */
 export interface PublishAck {
+  /** The stream that stored the message. */
   stream: StreamName;
   /** Stream sequence of the stored message (of the original, for a duplicate). */
   seq: number;
@@ -83,7 +84,11 @@ export interface ConsumerSpec {
   durable?: string;
   /** Subject filter, NATS wildcards allowed (`saber.events.step.>`). */
   filterSubject: string;
-  /** Ephemeral consumers only: start at 'new' messages (default) or replay 'all'. */
+  /**
+   * Ephemeral consumers of `events` only: start at 'new' messages (default) or replay 'all'.
+   * Durables start at the first message; consumers of `tasks` always get every pending
+   * task (NATS requires deliver-all on a work queue), so 'new' is rejected there.
+   */
   deliver?: 'all' | 'new';
   /** Redeliver a message not settled within this many milliseconds. Default 30000. */
   ackWaitMs?: number;
@@ -113,8 +118,12 @@ export interface KeyValueStore {
   put(key: string, value: Uint8Array): Promise<number>;
   /** Writes only if the key does not exist; throws {@link KvConflictError} otherwise. */
   create(key: string, value: Uint8Array): Promise<number>;
-  /** Writes only if the current revision equals `revision`; throws {@link KvConflictError} otherwise. */
+  /**
+   * Writes only if the current revision equals `revision` (a positive integer from
+   * `get`/`put`/`create`; RangeError otherwise); throws {@link KvConflictError} otherwise.
+   */
   update(key: string, value: Uint8Array, revision: number): Promise<number>;
+  /** Removes the key (a delete marker: `get` answers null, `create` works again). */
   delete(key: string): Promise<void>;
   /** Keys currently present. */
   keys(): Promise<string[]>;
@@ -124,11 +133,43 @@ export interface KeyValueStore {
 export interface Bus {
   /** Creates the streams, the KV buckets it is asked for and the dead-letter plumbing; idempotent. */
   start(): Promise<void>;
+  /** Stores a message; rejects with {@link InvalidSubjectError} outside both stream roots. */
   publish(subject: string, data: Uint8Array, options: PublishOptions): Promise<PublishAck>;
+  /** Creates (or updates) the consumer and starts handling its messages. */
   consume(spec: ConsumerSpec, handler: MessageHandler): Promise<Subscription>;
+  /** Opens a KV bucket, creating it when absent. Bucket names: letters, digits, `-`, `_`. */
   kv(bucket: string): Promise<KeyValueStore>;
   /** Stops every subscription and closes the connection. */
   close(): Promise<void>;
+}
+
+/** A subject, filter or name does not fit the bus (outside both stream roots, bad tokens). */
+export class InvalidSubjectError extends Error {
+  override readonly name = 'InvalidSubjectError';
+  constructor(
+    readonly subject: string,
+    reason: string,
+  ) {
+    super(`invalid subject "${subject}": ${reason}`);
+  }
+}
+
+/**
+ * A consumer cannot be created: on the work queue its filter contains, or is contained
+ * in, the filter of another consumer (replicas must share one durable instead).
+ */
+export class ConsumerConflictError extends Error {
+  override readonly name = 'ConsumerConflictError';
+  constructor(
+    readonly stream: StreamName,
+    readonly filterSubject: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `a consumer of "${filterSubject}" overlaps another consumer on the ${stream} work queue; replicas must share one durable`,
+      options,
+    );
+  }
 }
 
 /** A conditional KV write lost a race. */

@@ -21,6 +21,7 @@ export const SaberConfigSchema = z.object({
   /** NATS servers; empty: embedded mode. */
   natsServers: z.array(z.string().min(1)),
   databaseUrl: z.string().optional(),
+  dbSchema: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'lower-case letters, digits and _ only').optional(),
   home: z.string(),
   workDir: z.string(),
   namespace: z.string().regex(/^[a-z0-9_-]*$/, 'lower-case letters, digits, - and _ only'),
@@ -64,6 +65,7 @@ export function loadConfig(
   const raw = {
     natsServers: (v('NATS_URL') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     databaseUrl: v('DATABASE_URL'),
+    dbSchema: v('SABER_DB_SCHEMA'),
     home,
     workDir: resolve(v('SABER_WORK_DIR') ?? resolve(home, 'work')),
     namespace: v('SABER_NAMESPACE') ?? '',
@@ -80,7 +82,7 @@ export function loadConfig(
   const parsed = SaberConfigSchema.safeParse(raw);
   if (!parsed.success) {
     const names: Record<string, string> = {
-      natsServers: ENV.NATS_URL, workDir: ENV.SABER_WORK_DIR, namespace: ENV.SABER_NAMESPACE, pool: ENV.SABER_POOL,
+      natsServers: ENV.NATS_URL, dbSchema: ENV.SABER_DB_SCHEMA, workDir: ENV.SABER_WORK_DIR, namespace: ENV.SABER_NAMESPACE, pool: ENV.SABER_POOL,
       executorConcurrency: ENV.SABER_EXECUTOR_CONCURRENCY, executorBackend: ENV.SABER_EXECUTOR_BACKEND,
       ackWaitMs: ENV.SABER_ACK_WAIT_MS, maxDeliver: ENV.SABER_MAX_DELIVER, maxAttempts: ENV.SABER_MAX_ATTEMPTS,
       httpPort: ENV.SABER_HTTP_PORT, logLevel: ENV.SABER_LOG_LEVEL,

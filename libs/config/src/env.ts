@@ -7,6 +7,8 @@ export const ENV = {
   NATS_URL: 'NATS_URL',
   /** PostgreSQL URL of the catalog. Unset: embedded PGlite under `$SABER_HOME/catalog`. */
   DATABASE_URL: 'DATABASE_URL',
+  /** PostgreSQL schema of the catalog's tables (default `public`); lets deployments share a database. */
+  SABER_DB_SCHEMA: 'SABER_DB_SCHEMA',
   /** Directory of SABER's local state (embedded catalog, work dirs). */
   SABER_HOME: 'SABER_HOME',
   /** Directory (shared by all executors in distributed mode) where task outputs are written. */

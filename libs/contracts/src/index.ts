@@ -10,3 +10,4 @@ export * from './run.contracts';
 export * from './step.contracts';
 export * from './task.contracts';
 export * from './subjects';
+export * from './pending.contracts';

@@ -1,4 +1,4 @@
-import { EVENTS_ROOT } from './contract';
+import { EVENTS_ROOT, TASKS_ROOT } from './contract';
 
 /** Subject filters for consumers. */
 export const Filters = {
@@ -9,4 +9,6 @@ export const Filters = {
   stepEvents: `${EVENTS_ROOT}.step.>`,
   runEvents: `${EVENTS_ROOT}.run.>`,
   deadLetters: `${EVENTS_ROOT}.dlq.>`,
+  /** Dead-lettered task messages (their original subject was `saber.tasks.<pool>`). */
+  deadLetteredTasks: `${EVENTS_ROOT}.dlq.${TASKS_ROOT}.>`,
 } as const;

@@ -23,6 +23,8 @@ export interface ServiceBootstrapOptions {
   /** HTTP port when SABER_HTTP_PORT is unset. */
   defaultPort: number;
   config?: SaberConfig;
+  /** Add the generic `/health` endpoint (default true; off for services that serve their own). */
+  health?: boolean;
 }
 
 /**
@@ -38,12 +40,13 @@ export async function bootstrapService(options: ServiceBootstrapOptions) {
 
   @Module({
     imports: [RuntimeModule.forRoot({ service: options.name, config, bus }), ...options.imports],
-    controllers: [HealthController],
+    controllers: options.health === false ? [] : [HealthController],
   })
   class ServiceModule {}
 
   const app = await NestFactory.create(ServiceModule, { logger: logLevels(config.logLevel) });
   app.connectMicroservice({ strategy: new BusTransportStrategy(bus) }, { inheritAppConfig: true });
+  await app.init();
   await app.startAllMicroservices();
   const port = config.httpPort ?? options.defaultPort;
   if (port > 0) await app.listen(port, '0.0.0.0');

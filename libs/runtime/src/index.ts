@@ -10,3 +10,4 @@ export * from './runtime.module';
 export * from './health.controller';
 export * from './bus.factory';
 export * from './bootstrap';
+export * from './pending-request.handler';

@@ -1,0 +1,10 @@
+/**
+ * @module @saber/saber
+ * The `saber` command line and embedded mode (all services in one process).
+ */
+export * from './embedded';
+export * from './main';
+export * from './commands/run.command';
+export * from './commands/follow-run';
+export * from './commands/progress-view';
+export { TestCluster, REPO_ROOT } from './e2e/cluster';

@@ -1,0 +1,53 @@
+import { Command, Option } from 'commander';
+import { runCommand } from './commands/run.command';
+import { upCommand } from './commands/up.command';
+import { validateCommand } from './commands/validate.command';
+
+/** Builds the `saber` command line. */
+export function buildCli(): Command {
+  const program = new Command('saber')
+    .description('SABER: reproducible CWL workflows over large neuroimaging volumes')
+    .showHelpAfterError();
+  const exit = (code: number) => {
+    process.exitCode = code;
+  };
+
+  program
+    .command('run')
+    .description('run a workflow: embedded (default) or on a cluster (--nats); prints the outputs as JSON')
+    .argument('<workflow>', 'CWL workflow or tool')
+    .argument('[job]', 'job file (YAML/JSON) with the inputs')
+    .option('--nats <url>', 'submit to a NATS cluster instead of running embedded (default: $NATS_URL)')
+    .option('--namespace <ns>', 'deployment namespace on the NATS server ($SABER_NAMESPACE)')
+    .option('--home <dir>', 'embedded state directory ($SABER_HOME, default .saber)')
+    .option('--no-progress', 'no progress bars on stderr')
+    .option('--no-cache', 'do not reuse cached step results')
+    .action(async (wf: string, job: string | undefined, o) => exit(await runCommand(wf, job, o)));
+
+  program
+    .command('validate')
+    .description('validate a CWL document; problems are printed as file:line:column: message')
+    .argument('<cwl>')
+    .action(async (p: string) => exit(await validateCommand(p)));
+
+  program
+    .command('up')
+    .description('start services for distributed mode (default: all six)')
+    .addArgument(new Command().createArgument('[service...]', 'catalog, planner, executor, blocker, merger, optimizer'))
+    .action(async (names: string[]) => exit(await upCommand(names)));
+
+  program.addOption(new Option('--debug', 'print stack traces').hideHelp());
+  return program;
+}
+
+/** Runs the CLI on `argv` (as in process.argv); sets process.exitCode. */
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildCli().parseAsync(argv);
+  } catch (e) {
+    process.stderr.write(`saber: ${(e as Error).message}\n`);
+    process.exitCode = 1;
+  }
+}
+
+if (require.main === module) void main(process.argv);

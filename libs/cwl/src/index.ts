@@ -1,0 +1,30 @@
+/**
+ * `@saber/cwl`: the CWL v1.2 engine core of SABER — loading and validating
+ * documents, job inputs, expressions (QuickJS sandbox), running one tool as a
+ * local process, and the pure workflow state machine the planner drives.
+ *
+ * @module
+ */
+export * from './errors/cwl-errors';
+export type * from './model/cwl.types';
+export { loadDocument, type DocumentSource } from './loader/load-document';
+export { typeToString } from './loader/normalize-type';
+export { loadJob } from './job/load-job';
+export { resolveInputs } from './job/resolve-inputs';
+export { matchesType } from './job/type-match';
+export {
+  evaluateExpression, expressionSettings, DEFAULT_EXPRESSION_TIMEOUT_MS, type ExpressionScope, type ExpressionSettings,
+} from './expressions/evaluate-expression';
+export { runCommandLineTool } from './tool/run-command-line-tool';
+export { runExpressionTool } from './tool/run-expression-tool';
+export type { RunToolOptions, ToolRunResult, ToolStatus } from './tool/tool-run.types';
+export { buildCommandLine, type CommandLine, type CommandWord } from './tool/build-command-line';
+export { saberHints, type SaberHints } from './tool/saber-hints';
+export { parseMetrics, scoreFormatRegExp, type ToolMetrics } from './tool/score-metrics';
+export { inheritRequirements, findRequirement } from './tool/requirements';
+export { createWorkflowState } from './workflow/create-workflow-state';
+export { readyTasks, type ReadyTasksOptions } from './workflow/ready-tasks';
+export { completeTask, failTask } from './workflow/complete-task';
+export { isFinished, workflowOutputs, failedReason } from './workflow/workflow-outputs';
+export type { WorkflowState, ScopeState, StepState, TaskSpec, WorkflowFailure } from './workflow/workflow-state.types';
+export { runWorkflowLocally, type LocalRunOptions } from './runner/run-workflow-locally';

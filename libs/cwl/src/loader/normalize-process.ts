@@ -1,0 +1,156 @@
+import type {
+  CommandLineBinding, CommandLineTool, CwlProcess, CwlType, ExpressionTool, ProcessBase, Requirement, Workflow, WorkflowStep,
+} from '../model/cwl.types';
+import { closestName } from '../util/suggest';
+import { isRecord, shortName } from '../util/json';
+import { fragmentOf, resolveUri, stripFragment } from '../util/uri';
+import { isExtensionKey, PROCESS_FIELDS, SUPPORTED_VERSIONS } from './known-fields';
+import { report, type NormalizeContext, type Scope } from './normalize-context';
+import { localRef, normalizeInputs, normalizeOutputs, normalizeRequirements } from './normalize-params';
+import { normalizeSteps } from './normalize-step';
+import { normalizeType } from './normalize-type';
+import { validateWorkflowLinks } from './validate-workflow';
+
+/**
+ * Loads the process at `uri` (a document URI, optionally with `#fragment` naming a
+ * `$graph` entry) and normalizes it and everything it runs.
+ * Problems are recorded in `ctx.store.issues`; returns `undefined` when the process
+ * could not be normalized at all.
+ */
+export function normalizeProcessAt(uri: string, ctx: NormalizeContext, inherited?: Partial<Scope>): CwlProcess | undefined {
+  const doc = ctx.store.get(uri);
+  const docUri = stripFragment(uri);
+  const selected = selectProcess(doc, fragmentOf(uri), ctx, { schemaDefs: new Map(), ...inherited, docUri });
+  if (!selected) return undefined;
+  const cwlVersion = (isRecord(doc) && typeof doc.cwlVersion === 'string' ? doc.cwlVersion : undefined) ?? inherited?.cwlVersion;
+  return normalizeProcess(selected, ctx, { docUri, cwlVersion, schemaDefs: inherited?.schemaDefs ?? new Map() }, uri);
+}
+
+function selectProcess(doc: unknown, fragment: string | undefined, ctx: NormalizeContext, scope: Scope): Record<string, unknown> | undefined {
+  if (!isRecord(doc)) {
+    report(ctx, scope, doc, undefined, 'a CWL document must be a mapping');
+    return undefined;
+  }
+  if (!Array.isArray(doc.$graph)) return doc;
+  const graph = doc.$graph.filter(isRecord);
+  const idOf = (p: Record<string, unknown>): string => (typeof p.id === 'string' ? p.id.replace(/^#/, '') : '');
+  const wanted = fragment ?? 'main';
+  const found = graph.find((p) => idOf(p) === wanted) ?? graph.find((p) => shortName(idOf(p)) === wanted);
+  if (found) return found;
+  if (fragment === undefined && graph.length === 1) return graph[0];
+  const names = graph.map(idOf);
+  const hint = closestName(wanted, names);
+  report(ctx, scope, doc, '$graph', `no process '#${wanted}' in $graph (has ${names.map((n) => `#${n}`).join(', ')})${hint ? `; did you mean '#${hint}'?` : ''}`);
+  return undefined;
+}
+
+/** Normalizes one raw process object (already selected from its document). */
+export function normalizeProcess(raw: Record<string, unknown>, ctx: NormalizeContext, parent: Scope, uri: string): CwlProcess | undefined {
+  const docUri = ctx.store.originOf(raw) ?? parent.docUri;
+  const cwlVersion = typeof raw.cwlVersion === 'string' ? raw.cwlVersion : parent.cwlVersion;
+  const scope: Scope = { docUri, cwlVersion, schemaDefs: parent.schemaDefs };
+  if (typeof raw.cwlVersion === 'string' && !SUPPORTED_VERSIONS.has(raw.cwlVersion)) {
+    report(ctx, scope, raw, 'cwlVersion', `unsupported cwlVersion '${raw.cwlVersion}' (expected v1.0, v1.1 or v1.2)`, 'value');
+  }
+  const cls = raw.class;
+  const fields = typeof cls === 'string' ? PROCESS_FIELDS[cls] : undefined;
+  if (!fields) {
+    const hint = typeof cls === 'string' ? closestName(cls, Object.keys(PROCESS_FIELDS)) : undefined;
+    const what = cls === undefined ? "missing 'class'" : `unknown class '${String(cls)}'`;
+    report(ctx, scope, raw, cls === undefined ? undefined : 'class', `${what} (expected CommandLineTool, ExpressionTool or Workflow)${hint ? `; did you mean '${hint}'?` : ''}`, 'value');
+    return undefined;
+  }
+  for (const key of Object.keys(raw)) {
+    if (fields.includes(key) || isExtensionKey(key)) continue;
+    const hint = closestName(key, fields);
+    report(ctx, scope, raw, key, `unknown field '${key}' in ${String(cls)}${hint ? `; did you mean '${hint}'?` : ''}`);
+  }
+  const requirements = normalizeRequirements(raw.requirements);
+  const hints = normalizeRequirements(raw.hints);
+  scope.schemaDefs = withSchemaDefs(scope.schemaDefs, requirements);
+  const id = typeof raw.id === 'string' ? shortName(raw.id.replace(/#$/, '')) : '';
+  const fullId = typeof raw.id === 'string' ? raw.id.slice(raw.id.indexOf('#') + 1) : '';
+  const base: ProcessBase = {
+    ...copyExtras(raw),
+    id,
+    ...(cwlVersion ? { cwlVersion } : {}),
+    inputs: normalizeInputs(raw.inputs, docUri, scope.schemaDefs),
+    outputs: normalizeOutputs(raw.outputs, scope.schemaDefs, (r) => localRef(r, fullId)),
+    requirements: requirements.map((r) => normalizeRequirementBody(r, scope)),
+    hints: hints.map((r) => normalizeRequirementBody(r, scope)),
+  };
+  if (cls === 'CommandLineTool') return normalizeCommandLineTool(raw, base);
+  if (cls === 'ExpressionTool') return { ...base, class: 'ExpressionTool', expression: String(raw.expression ?? '') } as ExpressionTool;
+  if (ctx.runStack.includes(uri)) {
+    report(ctx, scope, raw, undefined, `workflow ${uri} runs itself (recursive 'run')`);
+    return undefined;
+  }
+  ctx.runStack.push(uri);
+  try {
+    const pairs = normalizeSteps(raw.steps, ctx, scope, fullId, (ref, rawRun) => resolveRun(ref, rawRun, ctx, scope, uri));
+    const workflow: Workflow = { ...base, class: 'Workflow', steps: pairs.map((p) => p.step) };
+    validateWorkflowLinks(workflow, raw, pairs, ctx, scope);
+    return workflow;
+  } finally {
+    ctx.runStack.pop();
+  }
+}
+
+function resolveRun(ref: string | Record<string, unknown>, rawStep: unknown, ctx: NormalizeContext, scope: Scope, parentUri: string): CwlProcess | undefined {
+  if (typeof ref === 'string') {
+    const base = ctx.store.originOf(rawStep) ?? scope.docUri;
+    const target = resolveUri(ref, base);
+    if (ctx.runStack.includes(target)) {
+      report(ctx, scope, rawStep, 'run', `'run: ${ref}' is recursive`, 'value');
+      return undefined;
+    }
+    return normalizeProcessAt(target, ctx, { cwlVersion: scope.cwlVersion, schemaDefs: scope.schemaDefs });
+  }
+  const innerId = typeof ref.id === 'string' ? ref.id : `${parentUri}/${ctx.runStack.length}`;
+  return normalizeProcess(ref, ctx, scope, innerId.includes(':') ? innerId : `${stripFragment(parentUri)}#${innerId.replace(/^#/, '')}`);
+}
+
+function normalizeCommandLineTool(raw: Record<string, unknown>, base: ProcessBase): CommandLineTool {
+  const tool: CommandLineTool = {
+    ...base,
+    class: 'CommandLineTool',
+    baseCommand: raw.baseCommand === undefined ? [] : (Array.isArray(raw.baseCommand) ? raw.baseCommand : [raw.baseCommand]).map(String),
+    arguments: Array.isArray(raw.arguments) ? raw.arguments.map((a) => (isRecord(a) ? (a as CommandLineBinding) : String(a))) : [],
+  };
+  for (const key of ['stdin', 'stdout', 'stderr'] as const) if (typeof raw[key] === 'string') tool[key] = raw[key] as string;
+  for (const key of ['successCodes', 'temporaryFailCodes', 'permanentFailCodes'] as const) {
+    if (Array.isArray(raw[key])) tool[key] = (raw[key] as unknown[]).map(Number);
+  }
+  return tool;
+}
+
+const STRUCTURAL = new Set(['class', 'id', 'cwlVersion', 'inputs', 'outputs', 'requirements', 'hints', 'steps', 'baseCommand', 'arguments', 'expression', '$namespaces', '$schemas', '$graph', '$base']);
+
+function copyExtras(raw: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(raw)) if (!STRUCTURAL.has(k)) out[k] = v;
+  return out;
+}
+
+function withSchemaDefs(defs: Scope['schemaDefs'], requirements: Requirement[]): Scope['schemaDefs'] {
+  const sdr = requirements.find((r) => r.class === 'SchemaDefRequirement');
+  if (!sdr || !Array.isArray(sdr.types)) return defs;
+  const next = new Map(defs);
+  for (const t of sdr.types) {
+    if (isRecord(t) && typeof t.name === 'string') next.set(shortName(t.name), normalizeType(t, next));
+  }
+  return next;
+}
+
+function normalizeRequirementBody(req: Requirement, scope: Scope): Requirement {
+  if (req.class === 'SchemaDefRequirement' && Array.isArray(req.types)) {
+    return { ...req, types: req.types.map((t) => normalizeType(t, scope.schemaDefs)) as CwlType[] };
+  }
+  if (req.class === 'InlineJavascriptRequirement' && req.expressionLib !== undefined) {
+    return { ...req, expressionLib: (Array.isArray(req.expressionLib) ? req.expressionLib : [req.expressionLib]).map(String) };
+  }
+  return req;
+}
+
+/** Re-exported for step normalization. */
+export type { WorkflowStep };

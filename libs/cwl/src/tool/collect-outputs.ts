@@ -1,0 +1,127 @@
+import { existsSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { CwlExecutionError } from '../errors/cwl-errors';
+import { evaluateExpression, type ExpressionScope, type ExpressionSettings } from '../expressions/evaluate-expression';
+import { typeToString } from '../loader/normalize-type';
+import { resolveFileLocations } from '../loader/normalize-params';
+import { describeValue, matchesType } from '../job/type-match';
+import type { CommandLineTool, CommandOutputBinding, CwlFile, CwlType, SecondaryFileSchema } from '../model/cwl.types';
+import { glob } from '../util/glob';
+import { isRecord } from '../util/json';
+import { pathToUri } from '../util/uri';
+import { directoryObject, fileObject } from './file-objects';
+import { locationToPath, secondaryName } from './stage-inputs';
+
+/** Files the tool wrote for `type: stdout` / `type: stderr` outputs. */
+export interface CapturedStreams {
+  stdoutPath?: string;
+  stderrPath?: string;
+}
+
+/**
+ * Collects a finished tool's outputs: `cwl.output.json` when the tool wrote one,
+ * otherwise each output's `glob` → File/Directory objects (with checksum and
+ * size), `loadContents`, `outputEval`, secondary files and `format`; stdout/stderr
+ * outputs become Files. Every value is checked against its declared type.
+ *
+ * @throws CwlExecutionError naming the output when a value does not match its type
+ */
+export async function collectOutputs(tool: CommandLineTool, outdir: string, scope: ExpressionScope, settings: ExpressionSettings, streams: CapturedStreams): Promise<Record<string, unknown>> {
+  const custom = join(outdir, 'cwl.output.json');
+  if (existsSync(custom)) {
+    const parsed = JSON.parse(await readFile(custom, 'utf8')) as Record<string, unknown>;
+    const resolved = resolveFileLocations(parsed, pathToUri(outdir) + '/') as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    for (const param of tool.outputs) out[param.id] = await completeFiles(resolved[param.id] ?? null);
+    return out;
+  }
+  const out: Record<string, unknown> = {};
+  for (const param of tool.outputs) {
+    let value: unknown;
+    if (param.type === 'stdout' || param.type === 'stderr') {
+      const path = param.type === 'stdout' ? streams.stdoutPath : streams.stderrPath;
+      value = path ? await fileObject(path) : null;
+    } else {
+      value = await collectOne(param.type, param.outputBinding, param.secondaryFiles, outdir, scope, settings);
+    }
+    if (param.format !== undefined && value !== null) value = await withFormat(value, param.format, scope, settings);
+    if (!matchesType(value, param.type) && !(value === null && param.type === 'Any')) {
+      throw new CwlExecutionError(`output '${param.id}' (expected ${typeToString(param.type)}): got ${describeValue(value)}`);
+    }
+    out[param.id] = value;
+  }
+  return out;
+}
+
+async function collectOne(type: CwlType, binding: CommandOutputBinding | undefined, secondary: SecondaryFileSchema[] | undefined, outdir: string, scope: ExpressionScope, settings: ExpressionSettings): Promise<unknown> {
+  const member = Array.isArray(type) ? type.find((t) => t !== 'null') : type;
+  if (!binding && typeof member === 'object' && member !== null && !Array.isArray(member) && member.type === 'record') {
+    const record: Record<string, unknown> = {};
+    for (const f of member.fields) record[f.name] = await collectOne(f.type, f.outputBinding, f.secondaryFiles, outdir, scope, settings);
+    return record;
+  }
+  if (!binding) return null;
+  let matches: unknown[] = [];
+  if (binding.glob !== undefined) {
+    const patterns: unknown[] = [];
+    for (const g of Array.isArray(binding.glob) ? binding.glob : [binding.glob]) {
+      const v = await evaluateExpression(g, scope, settings);
+      patterns.push(...(Array.isArray(v) ? v : [v]));
+    }
+    const paths: string[] = [];
+    for (const p of patterns) if (typeof p === 'string') for (const hit of await glob(p, outdir)) if (!paths.includes(hit)) paths.push(hit);
+    for (const path of paths) {
+      const s = await stat(path);
+      matches.push(s.isDirectory() ? await directoryObject(path) : await fileObject(path, { loadContents: binding.loadContents }));
+    }
+  }
+  if (secondary) matches = await Promise.all(matches.map((m) => addSecondaryFiles(m, secondary)));
+  if (binding.outputEval !== undefined) return evaluateExpression(binding.outputEval, { ...scope, self: matches }, settings);
+  if (binding.glob === undefined) return null;
+  if (wantsList(type)) return matches;
+  return matches[0] ?? null;
+}
+
+function wantsList(type: CwlType): boolean {
+  if (Array.isArray(type)) return type.some(wantsList);
+  return typeof type === 'object' && type !== null && type.type === 'array';
+}
+
+async function addSecondaryFiles(entry: unknown, patterns: SecondaryFileSchema[]): Promise<unknown> {
+  if (!isRecord(entry) || entry.class !== 'File') return entry;
+  const file = entry as CwlFile;
+  const dir = dirname(file.path as string);
+  const secondaryFiles = [...(file.secondaryFiles ?? [])];
+  for (const p of patterns) {
+    if (p.pattern.includes('$(') || p.pattern.includes('${')) continue;
+    const path = join(dir, secondaryName(file.basename as string, p.pattern));
+    if (!existsSync(path)) continue;
+    const s = await stat(path);
+    secondaryFiles.push(s.isDirectory() ? await directoryObject(path) : await fileObject(path));
+  }
+  return secondaryFiles.length ? { ...file, secondaryFiles } : file;
+}
+
+async function withFormat(value: unknown, format: unknown, scope: ExpressionScope, settings: ExpressionSettings): Promise<unknown> {
+  if (Array.isArray(value)) return Promise.all(value.map((v) => withFormat(v, format, scope, settings)));
+  if (!isRecord(value) || value.class !== 'File') return value;
+  const f = typeof format === 'string' ? await evaluateExpression(format, { ...scope, self: value }, settings) : format;
+  return { ...value, format: f };
+}
+
+/** Fills path, size and checksum of Files named only by location (from cwl.output.json). */
+async function completeFiles(value: unknown): Promise<unknown> {
+  if (Array.isArray(value)) return Promise.all(value.map(completeFiles));
+  if (!isRecord(value)) return value;
+  if (value.class === 'File' && typeof value.location === 'string' && existsSync(locationToPath(value.location))) {
+    const full = await fileObject(locationToPath(value.location));
+    return { ...full, ...value, location: full.location, path: full.path };
+  }
+  if (value.class === 'Directory' && typeof value.location === 'string' && existsSync(locationToPath(value.location))) {
+    return { ...(await directoryObject(locationToPath(value.location))), ...value };
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = await completeFiles(v);
+  return out;
+}

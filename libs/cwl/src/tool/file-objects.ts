@@ -1,0 +1,62 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { open, readdir, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { splitName } from '../job/file-names';
+import type { CwlDirectory, CwlFile } from '../model/cwl.types';
+import { pathToUri } from '../util/uri';
+
+/** How many bytes `loadContents` reads (CWL limit: 64 KiB). */
+export const LOAD_CONTENTS_LIMIT_BYTES = 64 * 1024;
+
+/** `sha1$<hex>` of a file's bytes, streamed. */
+export async function sha1Checksum(path: string): Promise<string> {
+  const hash = createHash('sha1');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return `sha1$${hash.digest('hex')}`;
+}
+
+/** The first {@link LOAD_CONTENTS_LIMIT_BYTES} of a file as UTF-8 text. */
+export async function readContents(path: string): Promise<string> {
+  const handle = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(LOAD_CONTENTS_LIMIT_BYTES);
+    const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+    return buf.subarray(0, bytesRead).toString('utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
+/** A complete CWL File object for a file on disk (location, path, names, size, checksum). */
+export async function fileObject(path: string, options: { loadContents?: boolean; checksum?: boolean } = {}): Promise<CwlFile> {
+  const info = await stat(path);
+  const name = basename(path);
+  const file: CwlFile = {
+    class: 'File',
+    location: pathToUri(path),
+    path,
+    basename: name,
+    ...splitName(name),
+    size: info.size,
+  };
+  if (options.checksum !== false) file.checksum = await sha1Checksum(path);
+  if (options.loadContents) file.contents = await readContents(path);
+  return file;
+}
+
+/** A CWL Directory object with a recursive `listing` of File/Directory objects. */
+export async function directoryObject(path: string, options: { checksum?: boolean; listing?: 'deep' | 'shallow' | 'none' } = {}): Promise<CwlDirectory> {
+  const dir: CwlDirectory = { class: 'Directory', location: pathToUri(path), path, basename: basename(path) };
+  const depth = options.listing ?? 'deep';
+  if (depth === 'none') return dir;
+  const names = (await readdir(path)).sort();
+  dir.listing = [];
+  for (const name of names) {
+    const child = join(path, name);
+    const s = await stat(child);
+    if (s.isDirectory()) dir.listing.push(await directoryObject(child, { ...options, listing: depth === 'deep' ? 'deep' : 'none' }));
+    else dir.listing.push(await fileObject(child, options));
+  }
+  return dir;
+}

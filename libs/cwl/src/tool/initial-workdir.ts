@@ -1,0 +1,58 @@
+import { cp, mkdir, symlink, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join } from 'node:path';
+import { CwlUnsupportedError } from '../errors/cwl-errors';
+import { evaluateExpression, type ExpressionScope, type ExpressionSettings } from '../expressions/evaluate-expression';
+import type { CommandLineTool } from '../model/cwl.types';
+import { isRecord } from '../util/json';
+import { locationToPath } from './stage-inputs';
+import { findRequirement } from './requirements';
+
+/**
+ * Materializes InitialWorkDirRequirement `listing` in `outdir`: `{entryname, entry}`
+ * literals (strings written as files, other values as JSON), File/Directory
+ * entries (symlinked, or copied when `writable`), and expressions returning them.
+ */
+export async function stageInitialWorkDir(tool: CommandLineTool, outdir: string, scope: ExpressionScope, settings: ExpressionSettings): Promise<void> {
+  const req = findRequirement(tool, 'InitialWorkDirRequirement');
+  if (!req) return;
+  let listing: unknown = req.listing;
+  if (typeof listing === 'string') listing = await evaluateExpression(listing, scope, settings);
+  for (const raw of Array.isArray(listing) ? listing : []) {
+    const item = typeof raw === 'string' ? await evaluateExpression(raw, scope, settings) : raw;
+    for (const entry of Array.isArray(item) ? item : [item]) await stageEntry(entry, outdir, scope, settings);
+  }
+}
+
+async function stageEntry(entry: unknown, outdir: string, scope: ExpressionScope, settings: ExpressionSettings): Promise<void> {
+  if (entry === null || entry === undefined) return;
+  if (!isRecord(entry)) throw new CwlUnsupportedError('InitialWorkDirRequirement', `unsupported listing entry ${JSON.stringify(entry)}`);
+  if (entry.class === 'File' || entry.class === 'Directory') {
+    await placeObject(entry, join(outdir, String(entry.basename)), false);
+    return;
+  }
+  const name = entry.entryname !== undefined ? String(await evaluateExpression(String(entry.entryname), scope, settings)) : undefined;
+  let value: unknown = entry.entry;
+  if (typeof value === 'string') value = await evaluateExpression(value, scope, settings);
+  const writable = entry.writable === true;
+  if (isRecord(value) && (value.class === 'File' || value.class === 'Directory')) {
+    const target = name ? (isAbsolute(name) ? name : join(outdir, name)) : join(outdir, String(value.basename));
+    await placeObject(value, target, writable);
+    return;
+  }
+  if (!name) throw new CwlUnsupportedError('InitialWorkDirRequirement', 'a literal entry needs an entryname');
+  const target = join(outdir, name);
+  await mkdir(dirname(target), { recursive: true });
+  await writeFile(target, typeof value === 'string' ? value : JSON.stringify(value));
+}
+
+async function placeObject(obj: Record<string, unknown>, target: string, writable: boolean): Promise<void> {
+  await mkdir(dirname(target), { recursive: true });
+  if (typeof obj.location !== 'string' && typeof obj.path !== 'string') {
+    if (obj.class === 'File') await writeFile(target, String(obj.contents ?? ''));
+    else await mkdir(target, { recursive: true });
+    return;
+  }
+  const source = typeof obj.path === 'string' ? obj.path : locationToPath(obj.location as string);
+  if (writable) await cp(source, target, { recursive: true });
+  else await symlink(source, target).catch(() => cp(source, target, { recursive: true }));
+}

@@ -1,0 +1,99 @@
+import { randomBytes } from 'node:crypto';
+import { cpus } from 'node:os';
+import { mkdir, readFile } from 'node:fs/promises';
+import { isAbsolute, join, resolve } from 'node:path';
+import { CwlExecutionError } from '../errors/cwl-errors';
+import { evaluateExpression, expressionSettings, type ExpressionScope } from '../expressions/evaluate-expression';
+import { resolveInputs } from '../job/resolve-inputs';
+import type { CommandLineTool } from '../model/cwl.types';
+import { buildCommandLine, toShellString } from './build-command-line';
+import { collectOutputs } from './collect-outputs';
+import { stageInitialWorkDir } from './initial-workdir';
+import { findRequirement } from './requirements';
+import { saberHints } from './saber-hints';
+import { parseMetrics } from './score-metrics';
+import { spawnProcess } from './spawn-process';
+import { locationToPath, stageInputs } from './stage-inputs';
+import type { RunToolOptions, ToolRunResult, ToolStatus } from './tool-run.types';
+
+/**
+ * Runs a CommandLineTool as a local process (no container: a DockerRequirement
+ * only adds a warning). Inputs are checked and defaulted, files staged by path,
+ * the command line built, stdio redirected, and on success the outputs collected.
+ * A non-zero exit is reported in the result (`status`, `exitCode`), not thrown.
+ *
+ * @throws CwlInputError for bad inputs, CwlExpressionError for failing expressions,
+ *   CwlExecutionError when the process cannot start or outputs do not match their types
+ */
+export async function runCommandLineTool(tool: CommandLineTool, inputs: Record<string, unknown>, options: RunToolOptions): Promise<ToolRunResult> {
+  const outdir = resolve(options.outdir);
+  const tmpdir = resolve(options.tmpdir);
+  await mkdir(outdir, { recursive: true });
+  await mkdir(tmpdir, { recursive: true });
+  const settings = expressionSettings([...tool.requirements, ...tool.hints], options.expressionTimeoutMs);
+  const staged = await stageInputs(tool.inputs, resolveInputs(tool, inputs), { dir: join(tmpdir, 'staging'), next: 0 });
+  const runtime: Record<string, unknown> = {
+    outdir, tmpdir, cores: options.cores ?? cpus().length, ram: options.ramMiB ?? 1024, outdirSize: 1024, tmpdirSize: 1024, exitCode: null,
+  };
+  const scope: ExpressionScope = { inputs: staged, runtime };
+  await stageInitialWorkDir(tool, outdir, scope, settings);
+
+  const stdoutName = await streamName(tool.stdout, tool.outputs.some((o) => o.type === 'stdout'), scope, settings);
+  const stderrName = await streamName(tool.stderr, tool.outputs.some((o) => o.type === 'stderr'), scope, settings);
+  const stdoutPath = stdoutName !== undefined ? join(outdir, stdoutName) : join(tmpdir, 'stdout.txt');
+  const stderrPath = stderrName !== undefined ? join(outdir, stderrName) : join(tmpdir, 'stderr.txt');
+  const stdinRef = tool.stdin !== undefined ? await evaluateExpression(tool.stdin, scope, settings) : undefined;
+  const stdinPath = typeof stdinRef === 'string' ? (stdinRef.startsWith('file:') ? locationToPath(stdinRef) : stdinRef) : undefined;
+
+  const commandLine = await buildCommandLine(tool, scope, settings);
+  const command = commandLine.shell ? ['/bin/sh', '-c', toShellString(commandLine.words)] : commandLine.words.map((w) => w.text);
+  if (command.length === 0) throw new CwlExecutionError('tool has an empty command line (no baseCommand or arguments)');
+  const warnings: string[] = [];
+  if (findRequirement(tool, 'DockerRequirement')) warnings.push('DockerRequirement ignored: the tool ran as a local process without a container');
+
+  const env = await toolEnvironment(tool, options, outdir, tmpdir, scope, settings);
+  let outcome;
+  try {
+    outcome = await spawnProcess({ argv: command, cwd: outdir, env, stdinPath, stdoutPath, stderrPath, signal: options.signal, timeoutMs: options.timeoutMs });
+  } catch (err) {
+    throw new CwlExecutionError(`cannot start '${command[0]}': ${(err as Error).message}`, { cause: err });
+  }
+  const status = classify(tool, outcome.exitCode, outcome.killed);
+  runtime.exitCode = outcome.exitCode;
+  const hints = saberHints(tool);
+  const metrics = hints.scoreFormat || hints.parseMetrics
+    ? parseMetrics(`${await readFile(stdoutPath, 'utf8').catch(() => '')}\n${await readFile(stderrPath, 'utf8').catch(() => '')}`, hints.scoreFormat, hints.parseMetrics)
+    : {};
+  const outputs = status === 'success'
+    ? await collectOutputs(tool, outdir, scope, settings, { stdoutPath: stdoutName !== undefined ? stdoutPath : undefined, stderrPath: stderrName !== undefined ? stderrPath : undefined })
+    : {};
+  return {
+    outputs, exitCode: outcome.exitCode, status, stdoutPath: stdoutName !== undefined || hints.scoreFormat ? stdoutPath : undefined, stderrPath,
+    durationMs: outcome.durationMs, peakMemoryBytes: outcome.peakMemoryBytes, command, warnings, metrics,
+  };
+}
+
+async function streamName(field: string | undefined, needed: boolean, scope: ExpressionScope, settings: ReturnType<typeof expressionSettings>): Promise<string | undefined> {
+  if (field !== undefined) {
+    const name = String(await evaluateExpression(field, scope, settings));
+    if (isAbsolute(name) || name.split('/').includes('..')) throw new CwlExecutionError(`stdout/stderr name '${name}' must be relative to the output directory`);
+    return name;
+  }
+  return needed ? randomBytes(8).toString('hex') : undefined;
+}
+
+async function toolEnvironment(tool: CommandLineTool, options: RunToolOptions, outdir: string, tmpdir: string, scope: ExpressionScope, settings: ReturnType<typeof expressionSettings>): Promise<Record<string, string>> {
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin', ...options.env, HOME: outdir, TMPDIR: tmpdir };
+  const req = findRequirement(tool, 'EnvVarRequirement');
+  const defs = req?.envDef;
+  const list = Array.isArray(defs) ? defs : defs && typeof defs === 'object' ? Object.entries(defs).map(([envName, envValue]) => ({ envName, envValue })) : [];
+  for (const d of list as { envName: string; envValue: string }[]) env[d.envName] = String(await evaluateExpression(String(d.envValue), scope, settings));
+  return env;
+}
+
+function classify(tool: CommandLineTool, exitCode: number | null, killed: boolean): ToolStatus {
+  if (killed || exitCode === null) return 'killed';
+  if (tool.permanentFailCodes?.includes(exitCode)) return 'permanentFail';
+  if (tool.temporaryFailCodes?.includes(exitCode)) return 'temporaryFail';
+  return (tool.successCodes ?? [0]).includes(exitCode) ? 'success' : 'permanentFail';
+}

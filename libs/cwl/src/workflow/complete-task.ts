@@ -1,0 +1,36 @@
+import { recordResult } from './record-result';
+import { flatIndex, parseTaskId } from './scope-navigation';
+import type { WorkflowState } from './workflow-state.types';
+
+/**
+ * Records a task's outputs. Idempotent: an unknown task id, or a second
+ * completion (or a completion after a failure) of the same task, is ignored.
+ * Call {@link readyTasks} afterwards for the tasks this unblocks. O(1) per call
+ * except when it finishes a step (O(size of the step's scatter)).
+ */
+export function completeTask(state: WorkflowState, taskId: string, outputs: Record<string, unknown>): WorkflowState {
+  const parsed = parseTaskId(state, taskId);
+  if (!parsed || state.status !== 'running') return state;
+  const stepState = state.scopes[parsed.scope]?.steps[parsed.step];
+  if (!stepState) return state;
+  recordResult(state, parsed.scope, parsed.step, flatIndex(stepState, parsed.index), outputs);
+  return state;
+}
+
+/**
+ * Marks the run failed because of a task. Idempotent: ignored when the run has
+ * already finished, or the task was already completed.
+ */
+export function failTask(state: WorkflowState, taskId: string, error: string | Error): WorkflowState {
+  if (state.status !== 'running') return state;
+  const parsed = parseTaskId(state, taskId);
+  if (parsed) {
+    const stepState = state.scopes[parsed.scope]?.steps[parsed.step];
+    const k = stepState ? flatIndex(stepState, parsed.index) : -1;
+    if (stepState && (stepState.status === 'done' || (k >= 0 && stepState.results?.[k] !== null))) return state;
+  }
+  state.status = 'failed';
+  const stepPath = parsed ? `${parsed.scope ? `${parsed.scope}/` : ''}${parsed.step}` : undefined;
+  state.failure = { taskId, ...(stepPath ? { stepPath } : {}), message: typeof error === 'string' ? error : error.message };
+  return state;
+}

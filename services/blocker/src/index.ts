@@ -1,0 +1,6 @@
+/**
+ * @module @saber/blocker
+ * The blocker service.
+ */
+export * from './blocker.module';
+export * from './blocker.controller';

@@ -1,0 +1,44 @@
+import type { StepTask } from '@saber/contracts';
+
+/** Where and how one task attempt runs. */
+export interface ExecutionContext {
+  /** Fresh, empty directory for this attempt: the tool's working and output directory. */
+  outdir: string;
+  /** Scratch directory, removed after the attempt. */
+  tmpdir: string;
+  /** Aborted when the executor shuts down or the task must stop. */
+  signal: AbortSignal;
+}
+
+/** What a backend reports for one attempt. */
+export interface ExecutionResult {
+  outputs: Record<string, unknown>;
+  exitCode: number;
+  /** Wall-clock seconds of the tool itself. */
+  costSeconds: number;
+  /** Peak resident memory of the tool, bytes; 0 when unknown. */
+  peakMemoryBytes: number;
+  /** Last lines of stderr (at most 4 KiB). */
+  stderrTail: string;
+  metrics: Record<string, number>;
+  warnings: string[];
+  /**
+   * The CWL verdict: `success`, `permanentFail` (permanentFailCodes or any other
+   * non-success code), `temporaryFail` (temporaryFailCodes) or `killed` (by a
+   * signal: time limit, abort, or the OOM killer).
+   */
+  status: 'success' | 'permanentFail' | 'temporaryFail' | 'killed';
+}
+
+/**
+ * An executor backend: local process (this service), Docker and AWS Batch (later).
+ * A backend runs one attempt and reports; classifying failures and publishing
+ * results is the executor's job.
+ */
+export interface ExecutionBackend {
+  readonly name: string;
+  run(task: StepTask, context: ExecutionContext): Promise<ExecutionResult>;
+}
+
+/** Injection token of the configured backend. */
+export const EXECUTION_BACKEND = Symbol.for('saber.execution-backend');

@@ -1,0 +1,65 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { StepTask } from '@saber/contracts';
+import { runCommandLineTool, runExpressionTool, type CwlTool } from '@saber/cwl';
+import { open } from 'node:fs/promises';
+import type { ExecutionBackend, ExecutionContext, ExecutionResult } from './execution-backend';
+
+/** Exit code reported for a process ended by a signal (as shells do for SIGKILL). */
+export const SIGNAL_EXIT = 137;
+
+/** Bytes of stderr kept in events and failure messages. */
+export const STDERR_TAIL_BYTES = 4096;
+
+/** Last `bytes` of a file, decoded as UTF-8 ('' when it does not exist). */
+export async function tailOf(path: string | undefined, bytes = STDERR_TAIL_BYTES): Promise<string> {
+  if (!path) return '';
+  let fh;
+  try {
+    fh = await open(path, 'r');
+  } catch {
+    return '';
+  }
+  try {
+    const { size } = await fh.stat();
+    const len = Math.min(size, bytes);
+    const buf = Buffer.alloc(len);
+    await fh.read(buf, 0, len, size - len);
+    return buf.toString('utf8');
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Runs tools as local processes (like `cwltool --no-container`): a fresh working
+ * directory per attempt, stdout/stderr captured to files, exit code, CWL output
+ * collection. A DockerRequirement is honoured by the Docker backend; here the tool
+ * runs on the host and a warning says so.
+ */
+@Injectable()
+export class LocalProcessBackend implements ExecutionBackend {
+  readonly name = 'local';
+  private readonly log = new Logger('executor.local');
+
+  async run(task: StepTask, context: ExecutionContext): Promise<ExecutionResult> {
+    const tool = task.tool as unknown as CwlTool;
+    const started = performance.now();
+    if (tool.class === 'ExpressionTool') {
+      const outputs = await runExpressionTool(tool, task.inputs);
+      return { outputs, exitCode: 0, status: 'success', costSeconds: (performance.now() - started) / 1000, peakMemoryBytes: 0, stderrTail: '', metrics: {}, warnings: [] };
+    }
+    if (tool.class !== 'CommandLineTool') throw new Error(`cannot execute a process of class ${String((tool as { class?: unknown }).class)}`);
+    const r = await runCommandLineTool(tool, task.inputs, { outdir: context.outdir, tmpdir: context.tmpdir, signal: context.signal });
+    for (const w of r.warnings ?? []) this.log.warn(`${task.taskId}: ${w}`);
+    return {
+      outputs: r.outputs,
+      exitCode: r.exitCode ?? SIGNAL_EXIT,
+      status: r.status,
+      costSeconds: r.durationMs / 1000,
+      peakMemoryBytes: r.peakMemoryBytes ?? 0,
+      stderrTail: await tailOf(r.stderrPath),
+      metrics: r.metrics ?? {},
+      warnings: r.warnings ?? [],
+    };
+  }
+}

@@ -1,0 +1,6 @@
+import { Module } from '@nestjs/common';
+import { OptimizerController } from './optimizer.controller';
+
+/** The optimizer service module. */
+@Module({ controllers: [OptimizerController] })
+export class OptimizerModule {}
