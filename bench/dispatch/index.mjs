@@ -31,13 +31,13 @@ async function bare() {
   return (performance.now() - t0) / 1000;
 }
 
-async function embedded() {
+async function embedded(catalog) {
   const { startEmbedded, followRun, ProgressView } = require('@saber/saber');
   const { loadConfig } = require('@saber/config');
   const { RunRequested } = require('@saber/contracts');
   const home = mkdtempSync(join(tmpdir(), 'saber-bench-'));
   const config = loadConfig({ SABER_HOME: home, SABER_EXECUTOR_CONCURRENCY: String(CONCURRENCY), SABER_LOG_LEVEL: 'error' });
-  const saber = await startEmbedded(config, { quiet: true });
+  const saber = await startEmbedded(config, { quiet: true, catalog });
   const requestId = `bench-${Date.now()}`;
   const follower = await followRun(saber.bus, requestId, new ProgressView(false));
   const body = RunRequested.parse({ requestId, workflow: { path: workflow }, inputs: { items } });
@@ -56,7 +56,7 @@ async function nats() {
   const { TestCluster } = require('@saber/saber');
   const { RunRequested, RunCompleted, RunFailed } = require('@saber/contracts');
   const perExecutor = Math.max(1, Math.floor(CONCURRENCY / 2));
-  const cluster = new TestCluster({ SABER_EXECUTOR_CONCURRENCY: String(perExecutor), SABER_LOG_LEVEL: 'warn', DATABASE_URL: process.env.DATABASE_URL ?? 'unused' });
+  const cluster = new TestCluster({ SABER_EXECUTOR_CONCURRENCY: String(perExecutor), SABER_LOG_LEVEL: 'log', DATABASE_URL: process.env.DATABASE_URL ?? 'unused' });
   await cluster.start();
   try {
     await cluster.startService('planner');
@@ -74,11 +74,14 @@ async function nats() {
   }
 }
 
+process.on('exit', (c) => console.log('exit code', c));
 const fmt = (x) => (Number.isFinite(x) ? x.toFixed(2) : 'n/a');
 const bareS = await bare();
 console.log(`bare spawn loop: ${N} processes in ${bareS.toFixed(2)} s (${fmt(N / bareS)} tasks/s, concurrency ${CONCURRENCY})`);
-const embS = await embedded();
+const embS = await embedded(true);
 console.log(`embedded:        ${N} tasks in ${embS.toFixed(2)} s (${fmt(N / embS)} tasks/s)`);
+const embBareS = await embedded(false);
+console.log(`embedded, no catalog: ${N} tasks in ${embBareS.toFixed(2)} s (${fmt(N / embBareS)} tasks/s)`);
 let natsS = NaN;
 if (process.env.NATS_URL) {
   natsS = await nats();
@@ -88,6 +91,6 @@ if (process.env.NATS_URL) {
 }
 console.log(
   `dispatch: tasks=${N} concurrency=${CONCURRENCY} bare_tps=${fmt(N / bareS)} embedded_tps=${fmt(N / embS)} nats_tps=${fmt(N / natsS)} ` +
-    `embedded_ratio=${fmt(embS / bareS)} nats_ratio=${fmt(natsS / bareS)} goal_ratio=1.5`,
+    `embedded_ratio=${fmt(embS / bareS)} embedded_nocatalog_ratio=${fmt(embBareS / bareS)} nats_ratio=${fmt(natsS / bareS)} goal_ratio=1.5`,
 );
 process.exit(0);

@@ -23,7 +23,14 @@ export interface EmbeddedSaber {
  * distributed mode, on an {@link InProcessBus}, with the catalog on PGlite under
  * `config.home` (or on `config.databaseUrl` when set).
  */
-export async function startEmbedded(config: SaberConfig, options: { quiet?: boolean } = {}): Promise<EmbeddedSaber> {
+export interface EmbeddedOptions {
+  /** Only errors on the log. */
+  quiet?: boolean;
+  /** Run without the catalog: nothing is recorded (throw-away runs, `cwl-runner`). Default true. */
+  catalog?: boolean;
+}
+
+export async function startEmbedded(config: SaberConfig, options: EmbeddedOptions = {}): Promise<EmbeddedSaber> {
   const bus = new InProcessBus();
   await bus.start();
 
@@ -31,7 +38,7 @@ export async function startEmbedded(config: SaberConfig, options: { quiet?: bool
     imports: [
       RuntimeModule.forRoot({ service: 'embedded', config, bus }),
       // Embedded mode always keeps its catalog in PGlite under SABER_HOME.
-      CatalogServiceModule.forRoot({ home: config.home }),
+      ...(options.catalog === false ? [] : [CatalogServiceModule.forRoot({ home: config.home })]),
       PlannerModule,
       ExecutorModule,
       BlockerModule,

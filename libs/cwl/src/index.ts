@@ -28,3 +28,6 @@ export { completeTask, failTask } from './workflow/complete-task';
 export { isFinished, workflowOutputs, failedReason } from './workflow/workflow-outputs';
 export type { WorkflowState, ScopeState, StepState, TaskSpec, WorkflowFailure } from './workflow/workflow-state.types';
 export { runWorkflowLocally, type LocalRunOptions } from './runner/run-workflow-locally';
+export type { ProcessLauncher } from './launcher/process-launcher';
+export { ForkServerLauncher, LauncherUnavailableError } from './launcher/fork-server.launcher';
+export type { SpawnRequest, SpawnOutcome } from './tool/spawn-process';

@@ -11,3 +11,4 @@ export * from './health.controller';
 export * from './bus.factory';
 export * from './bootstrap';
 export * from './pending-request.handler';
+export * from './batcher';

@@ -1,23 +1,42 @@
 import { Controller, Logger } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { BusConsumer, BusContext, MSG_ID_HEADER } from '@saber/bus';
-import { ContractViolation, Filters } from '@saber/contracts';
+import { Filters } from '@saber/contracts';
+import { Batcher } from '@saber/runtime';
 import { extractTraceContext, withSpan, SpanKind } from '@saber/telemetry';
+import type { CatalogEventInput } from './ingest/catalog-event';
 import { CatalogIngestService } from './ingest/catalog-ingest.service';
 
+/** Most events recorded in one transaction. */
+export const CATALOG_BATCH_MAX = 500;
+
+/** Events the consumer holds at once; they form the batches. */
+export const CATALOG_CONSUMER_CONCURRENCY = 256;
+
+interface Pending {
+  event: CatalogEventInput;
+  /** Receives the event's own result (an error for an event that can never be recorded). */
+  settle: (result: unknown) => void;
+}
+
 /**
- * The catalog's durable consumer of every event. An event that can never be
+ * The catalog's durable consumer of every event. Events arriving together are
+ * recorded together in one transaction (group commit). An event that can never be
  * recorded (malformed JSON, a payload that breaks its schema, no dedupe id) is
- * logged and acknowledged, so it cannot block the stream; database errors throw,
- * and the event is redelivered.
+ * logged and acknowledged, so it cannot block the stream; a database error rejects
+ * its batch, and those events are redelivered.
  */
 @Controller()
 export class CatalogEventsController {
   private readonly log = new Logger('catalog');
+  private readonly batcher = new Batcher<Pending>(async (items) => {
+    const results = await this.ingest.ingestBatch(items.map((i) => i.event));
+    items.forEach((item, i) => item.settle(results[i]));
+  }, CATALOG_BATCH_MAX);
 
   constructor(private readonly ingest: CatalogIngestService) {}
 
-  @BusConsumer({ stream: 'events', durable: 'catalog', filterSubject: Filters.allEvents, concurrency: 16, raw: true })
+  @BusConsumer({ stream: 'events', durable: 'catalog', filterSubject: Filters.allEvents, concurrency: CATALOG_CONSUMER_CONCURRENCY, raw: true })
   async event(@Payload() _data: unknown, @Ctx() ctx: BusContext): Promise<void> {
     const msg = ctx.getMessage();
     let payload: unknown;
@@ -37,15 +56,9 @@ export class CatalogEventsController {
       'saber.catalog.record',
       { 'saber.subject': msg.subject, ...(typeof runId === 'string' ? { 'saber.run_id': runId } : {}) },
       async () => {
-        try {
-          await this.ingest.ingest({ subject: msg.subject, msgId, payload, headers: msg.headers });
-        } catch (e) {
-          if (e instanceof ContractViolation || (e as Error).name === 'InvalidEventError') {
-            this.log.warn(`not recorded: ${msg.subject} ${msgId}: ${(e as Error).message}`);
-            return;
-          }
-          throw e;
-        }
+        let result: unknown;
+        await this.batcher.post({ event: { subject: msg.subject, msgId, payload, headers: msg.headers }, settle: (r) => (result = r) });
+        if (result instanceof Error) this.log.warn(`not recorded: ${msg.subject} ${msgId}: ${result.message}`);
       },
       extractTraceContext(msg.headers),
       SpanKind.CONSUMER,

@@ -8,4 +8,3 @@ export * from './planner.service';
 export * from './run-record';
 export * from './run-store';
 export * from './workflow-source';
-export * from './run-mailbox';

@@ -9,12 +9,11 @@ import {
   CwlInputError, completeTask, createWorkflowState, failTask, failedReason, isFinished, readyTasks,
   resolveInputs, workflowOutputs, type TaskSpec,
 } from '@saber/cwl';
-import { EventPublisher, SABER_CONFIG } from '@saber/runtime';
+import { Batcher, EventPublisher, SABER_CONFIG } from '@saber/runtime';
 import { contextFromTraceparent, extractTraceContext, tracer, traceparentOf, withSpan, type Span } from '@saber/telemetry';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Mailbox } from './run-mailbox';
 import type { RunRecord } from './run-record';
 import { RunStore, type StoredTask } from './run-store';
 import { RunRejection, WorkflowSource } from './workflow-source';
@@ -51,7 +50,7 @@ export function artifactUris(value: unknown, out: string[] = []): string[] {
 @Injectable()
 export class PlannerService {
   private readonly log = new Logger('planner');
-  private readonly mailboxes = new Map<string, Mailbox<RunChange>>();
+  private readonly mailboxes = new Map<string, Batcher<RunChange>>();
   private readonly runSpans = new Map<string, Span>();
 
   constructor(
@@ -184,7 +183,7 @@ export class PlannerService {
   private post(runId: string, change: RunChange): Promise<void> {
     let box = this.mailboxes.get(runId);
     if (!box) {
-      box = new Mailbox<RunChange>((changes) => this.commit(runId, changes));
+      box = new Batcher<RunChange>((changes) => this.commit(runId, changes));
       this.mailboxes.set(runId, box);
     }
     const b = box;

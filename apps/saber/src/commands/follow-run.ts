@@ -34,5 +34,15 @@ export async function followRun(bus: Bus, requestId: string, progress: ProgressV
     } else if (s === RunCompleted.subject) resolve({ kind: 'completed', event: RunCompleted.parse(body) });
     else if (s === RunFailed.subject) resolve({ kind: 'failed', event: RunFailed.parse(body) });
   });
-  return { done, stop: () => sub.stop() };
+  // In embedded mode every handle of the bus may be idle for a moment (a task between
+  // two messages): keep the process alive until the run ends.
+  const keepAlive = setInterval(() => undefined, 60_000);
+  void done.finally(() => clearInterval(keepAlive));
+  return {
+    done,
+    stop: () => {
+      clearInterval(keepAlive);
+      return sub.stop();
+    },
+  };
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { cpus } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { mkdir, readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { CwlExecutionError } from '../errors/cwl-errors';
@@ -15,6 +15,9 @@ import { parseMetrics } from './score-metrics';
 import { spawnProcess } from './spawn-process';
 import { locationToPath, stageInputs } from './stage-inputs';
 import type { RunToolOptions, ToolRunResult, ToolStatus } from './tool-run.types';
+
+/** CPUs of this host (asked once: `os.cpus()` is slow). */
+const HOST_CORES = availableParallelism();
 
 /**
  * Runs a CommandLineTool as a local process (no container: a DockerRequirement
@@ -33,7 +36,7 @@ export async function runCommandLineTool(tool: CommandLineTool, inputs: Record<s
   const settings = expressionSettings([...tool.requirements, ...tool.hints], options.expressionTimeoutMs);
   const staged = await stageInputs(tool.inputs, resolveInputs(tool, inputs), { dir: join(tmpdir, 'staging'), next: 0 });
   const runtime: Record<string, unknown> = {
-    outdir, tmpdir, cores: options.cores ?? cpus().length, ram: options.ramMiB ?? 1024, outdirSize: 1024, tmpdirSize: 1024, exitCode: null,
+    outdir, tmpdir, cores: options.cores ?? HOST_CORES, ram: options.ramMiB ?? 1024, outdirSize: 1024, tmpdirSize: 1024, exitCode: null,
   };
   const scope: ExpressionScope = { inputs: staged, runtime };
   await stageInitialWorkDir(tool, outdir, scope, settings);
@@ -54,7 +57,8 @@ export async function runCommandLineTool(tool: CommandLineTool, inputs: Record<s
   const env = await toolEnvironment(tool, options, outdir, tmpdir, scope, settings);
   let outcome;
   try {
-    outcome = await spawnProcess({ argv: command, cwd: outdir, env, stdinPath, stdoutPath, stderrPath, signal: options.signal, timeoutMs: options.timeoutMs });
+    const request = { argv: command, cwd: outdir, env, stdinPath, stdoutPath, stderrPath, signal: options.signal, timeoutMs: options.timeoutMs };
+    outcome = await (options.launcher ? options.launcher.launch(request) : spawnProcess(request));
   } catch (err) {
     throw new CwlExecutionError(`cannot start '${command[0]}': ${(err as Error).message}`, { cause: err });
   }

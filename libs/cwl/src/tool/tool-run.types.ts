@@ -1,3 +1,4 @@
+import type { ProcessLauncher } from '../launcher/process-launcher';
 import type { ToolMetrics } from './score-metrics';
 
 /** Options of {@link runCommandLineTool}. */
@@ -18,6 +19,8 @@ export interface RunToolOptions {
   cores?: number;
   /** `runtime.ram` in MiB (default 1024). */
   ramMiB?: number;
+  /** Starts the process (default: spawn from this process; see ForkServerLauncher). */
+  launcher?: ProcessLauncher;
 }
 
 /** How a tool run ended. `success`: exit code in successCodes (default 0). */

@@ -9,7 +9,7 @@ import { type CatalogContract, contractForSubject, schemaOf, traceIdOf } from '.
 import { projectRunAccepted, projectRunCompleted, projectRunFailed, projectRunRejected } from './run.projection';
 import { SerialQueue } from './serial-queue';
 import { json, text } from './sql-values';
-import { projectStepCompleted, projectStepFailed, projectStepReady, projectStepStarted } from './step.projection';
+import { projectStepCompleted, projectStepFailed, projectStepReady, projectStepStarted, StepTouches } from './step.projection';
 
 /**
  * Records bus events: validates each payload against its contract, then in one
@@ -38,14 +38,46 @@ export class CatalogIngestService {
    * Database errors propagate; the transaction is rolled back, so a retry is safe.
    */
   async ingest(event: CatalogEventInput): Promise<IngestOutcome> {
-    if (!event.msgId) throw new InvalidEventError(`event on "${event.subject}" has no msgId (Nats-Msg-Id)`);
-    if (!event.subject) throw new InvalidEventError(`event ${event.msgId} has no subject`);
-    const contract = contractForSubject(event.subject);
-    const payload: unknown = contract ? contract.parse(event.payload) : event.payload;
-    const job = () => this.dataSource.transaction((em) => this.record(em, event, contract, payload));
-    const outcome = await (this.serial ? this.serial.run(job) : job());
-    this.logger.debug(`${outcome} ${event.subject} msgId=${event.msgId}${runIdOf(payload)}`);
+    const [outcome] = await this.ingestBatch([event]);
+    if (outcome instanceof Error) throw outcome;
     return outcome;
+  }
+
+  /**
+   * Records several events in ONE transaction (group commit), in order; step
+   * summaries are recomputed once per touched step at the end. An event that breaks
+   * its contract (or has no msgId/subject) gets its error in the result and is not
+   * written; the others are. A database error rejects the whole batch (rolled back,
+   * safe to retry).
+   */
+  async ingestBatch(events: CatalogEventInput[]): Promise<Array<IngestOutcome | Error>> {
+    const results: Array<IngestOutcome | Error> = new Array(events.length);
+    const valid: Array<{ index: number; event: CatalogEventInput; contract: CatalogContract | undefined; payload: unknown }> = [];
+    events.forEach((event, index) => {
+      try {
+        if (!event.msgId) throw new InvalidEventError(`event on "${event.subject}" has no msgId (Nats-Msg-Id)`);
+        if (!event.subject) throw new InvalidEventError(`event ${event.msgId} has no subject`);
+        const contract = contractForSubject(event.subject);
+        valid.push({ index, event, contract, payload: contract ? contract.parse(event.payload) : event.payload });
+      } catch (e) {
+        results[index] = e as Error;
+      }
+    });
+    if (valid.length === 0) return results;
+    const job = () =>
+      this.dataSource.transaction(async (em) => {
+        const touches = new StepTouches();
+        const outcomes: IngestOutcome[] = [];
+        for (const v of valid) outcomes.push(await this.record(em, v.event, v.contract, v.payload, touches));
+        await touches.flush(em);
+        return outcomes;
+      });
+    const outcomes = await (this.serial ? this.serial.run(job) : job());
+    valid.forEach((v, i) => {
+      results[v.index] = outcomes[i];
+      this.logger.debug(`${outcomes[i]} ${v.event.subject} msgId=${v.event.msgId}${runIdOf(v.payload)}`);
+    });
+    return results;
   }
 
   private async record(
@@ -53,6 +85,7 @@ export class CatalogIngestService {
     event: CatalogEventInput,
     contract: CatalogContract | undefined,
     payload: unknown,
+    touches: StepTouches,
   ): Promise<IngestOutcome> {
     const inserted = (await em.query(
       `INSERT INTO events (msg_id, subject, schema, payload, trace_id)
@@ -79,19 +112,19 @@ export class CatalogIngestService {
         await projectRunCompleted(em, payload as RunCompleted);
         return 'recorded';
       case 'run.failed':
-        await projectRunFailed(em, payload as RunFailed);
+        await projectRunFailed(em, payload as RunFailed, touches);
         return 'recorded';
       case 'step.ready':
-        await projectStepReady(em, payload as StepReady);
+        await projectStepReady(em, payload as StepReady, touches);
         return 'recorded';
       case 'step.started':
-        await projectStepStarted(em, payload as StepStarted);
+        await projectStepStarted(em, payload as StepStarted, touches);
         return 'recorded';
       case 'step.completed':
-        await projectStepCompleted(em, payload as StepCompleted);
+        await projectStepCompleted(em, payload as StepCompleted, touches);
         return 'recorded';
       case 'step.failed':
-        await projectStepFailed(em, payload as StepFailed);
+        await projectStepFailed(em, payload as StepFailed, touches);
         return 'recorded';
       case 'run.requested':
         return 'recorded';

@@ -1,7 +1,7 @@
 import type { RunAccepted, RunCompleted, RunFailed, RunRejected } from '@saber/contracts';
 import type { EntityManager } from 'typeorm';
 import { json, laterRunStatus, locationOf, text } from './sql-values';
-import { recomputeStep } from './step.projection';
+import type { StepTouches } from './step.projection';
 
 /**
  * run.accepted: upserts the workflow by content hash and the run (a row created
@@ -107,7 +107,7 @@ export async function projectRunCompleted(em: EntityManager, e: RunCompleted): P
  * run.failed: marks the run failed (unless it already completed) with the reason,
  * the failed step and its stderr tail, and marks that step failed.
  */
-export async function projectRunFailed(em: EntityManager, e: RunFailed): Promise<void> {
+export async function projectRunFailed(em: EntityManager, e: RunFailed, touches: StepTouches): Promise<void> {
   const updated = (await em.query(
     `INSERT INTO runs AS r (id, status, reason, message, failed_step, stderr_tail, finished_at)
      VALUES ($1, 'failed', $2, $3, $4, $5, $6::timestamptz)
@@ -119,5 +119,5 @@ export async function projectRunFailed(em: EntityManager, e: RunFailed): Promise
      RETURNING id`,
     [e.runId, text(e.reason), text(e.message), text(e.failedStep), text(e.stderrTail), e.failedAt],
   )) as unknown[];
-  if (updated.length > 0 && e.failedStep) await recomputeStep(em, e.runId, e.failedStep);
+  if (updated.length > 0 && e.failedStep) touches.touch(e.runId, e.failedStep);
 }

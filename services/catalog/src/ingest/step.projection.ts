@@ -17,7 +17,7 @@ async function touchRun(em: EntityManager, runId: string, status: 'accepted' | '
 const TERMINAL = `a.status IN ('completed', 'failed')`;
 
 /** step.ready: the attempt exists, with its pool, inputs and scatter index. */
-export async function projectStepReady(em: EntityManager, e: StepReady): Promise<void> {
+export async function projectStepReady(em: EntityManager, e: StepReady, touches: StepTouches): Promise<void> {
   await touchRun(em, e.runId, 'accepted');
   await em.query(
     `INSERT INTO task_attempts AS a (run_id, step_id, task_id, attempt, status, pool, inputs, scatter_index, ready_at)
@@ -27,14 +27,14 @@ export async function projectStepReady(em: EntityManager, e: StepReady): Promise
        ready_at = COALESCE(a.ready_at, EXCLUDED.ready_at)`,
     [e.runId, text(e.stepId), e.taskId, e.attempt, text(e.pool), json(e.inputs), json(e.scatterIndex ?? null)],
   );
-  await recomputeStep(em, e.runId, e.stepId);
+  touches.touch(e.runId, e.stepId);
 }
 
 /**
  * step.started: executor, backend and start time. A redelivered task may start
  * again on another executor; the latest start counts until the attempt finishes.
  */
-export async function projectStepStarted(em: EntityManager, e: StepStarted): Promise<void> {
+export async function projectStepStarted(em: EntityManager, e: StepStarted, touches: StepTouches): Promise<void> {
   await touchRun(em, e.runId, 'running');
   await em.query(
     `INSERT INTO task_attempts AS a (run_id, step_id, task_id, attempt, status, executor_id, backend, started_at)
@@ -46,14 +46,14 @@ export async function projectStepStarted(em: EntityManager, e: StepStarted): Pro
        started_at = CASE WHEN ${TERMINAL} THEN COALESCE(a.started_at, EXCLUDED.started_at) ELSE EXCLUDED.started_at END`,
     [e.runId, text(e.stepId), e.taskId, e.attempt, text(e.executorId), text(e.backend), e.startedAt],
   );
-  await recomputeStep(em, e.runId, e.stepId);
+  touches.touch(e.runId, e.stepId);
 }
 
 /**
  * step.completed: the attempt's result and its metrics (one row per metric name
  * and task; the latest finish wins). Ignored for an attempt already recorded as failed.
  */
-export async function projectStepCompleted(em: EntityManager, e: StepCompleted): Promise<void> {
+export async function projectStepCompleted(em: EntityManager, e: StepCompleted, touches: StepTouches): Promise<void> {
   await touchRun(em, e.runId, 'running');
   const updated = (await em.query(
     `INSERT INTO task_attempts AS a (run_id, step_id, task_id, attempt, status, outputs, exit_code, cost_seconds,
@@ -80,11 +80,11 @@ export async function projectStepCompleted(em: EntityManager, e: StepCompleted):
       [e.runId, text(e.stepId), e.taskId, e.attempt, json(e.metrics), e.finishedAt],
     );
   }
-  await recomputeStep(em, e.runId, e.stepId);
+  touches.touch(e.runId, e.stepId);
 }
 
 /** step.failed: the attempt's failure. Ignored for an attempt already recorded as completed. */
-export async function projectStepFailed(em: EntityManager, e: StepFailed): Promise<void> {
+export async function projectStepFailed(em: EntityManager, e: StepFailed, touches: StepTouches): Promise<void> {
   await touchRun(em, e.runId, 'running');
   await em.query(
     `INSERT INTO task_attempts AS a (run_id, step_id, task_id, attempt, status, failure_type, retryable, message,
@@ -100,7 +100,7 @@ export async function projectStepFailed(em: EntityManager, e: StepFailed): Promi
       e.exitCode ?? null, text(e.stderrTail), e.costSeconds, text(e.executorId), e.finishedAt,
     ],
   );
-  await recomputeStep(em, e.runId, e.stepId);
+  touches.touch(e.runId, e.stepId);
 }
 
 /**
@@ -143,4 +143,26 @@ export async function recomputeStep(em: EntityManager, runId: string, stepId: st
        started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at, updated_at = now()`,
     [runId, text(stepId)],
   );
+}
+
+/**
+ * The steps a transaction changed. Their summaries are recomputed once, at the end
+ * of the transaction, not once per event: a batch of 500 events of one 1,000-task
+ * step costs one recount, not 500.
+ */
+export class StepTouches {
+  private readonly keys = new Map<string, [string, string]>();
+
+  touch(runId: string, stepId: string): void {
+    this.keys.set(JSON.stringify([runId, stepId]), [runId, stepId]);
+  }
+
+  /** Recomputes every touched step (in a stable order, so concurrent transactions lock alike). */
+  async flush(em: EntityManager): Promise<void> {
+    for (const k of [...this.keys.keys()].sort()) {
+      const [runId, stepId] = this.keys.get(k)!;
+      await recomputeStep(em, runId, stepId);
+    }
+    this.keys.clear();
+  }
 }

@@ -1,6 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { StepTask } from '@saber/contracts';
-import { runCommandLineTool, runExpressionTool, type CwlTool } from '@saber/cwl';
+import { ForkServerLauncher, runCommandLineTool, runExpressionTool, type CwlTool } from '@saber/cwl';
 import { open } from 'node:fs/promises';
 import type { ExecutionBackend, ExecutionContext, ExecutionResult } from './execution-backend';
 
@@ -37,9 +37,15 @@ export async function tailOf(path: string | undefined, bytes = STDERR_TAIL_BYTES
  * runs on the host and a warning says so.
  */
 @Injectable()
-export class LocalProcessBackend implements ExecutionBackend {
+export class LocalProcessBackend implements ExecutionBackend, OnModuleDestroy {
   readonly name = 'local';
   private readonly log = new Logger('executor.local');
+  /** Tools are spawned from a small helper process: fork() cost grows with this process's memory. */
+  private readonly launcher = new ForkServerLauncher();
+
+  async onModuleDestroy(): Promise<void> {
+    await this.launcher.close();
+  }
 
   async run(task: StepTask, context: ExecutionContext): Promise<ExecutionResult> {
     const tool = task.tool as unknown as CwlTool;
@@ -49,7 +55,7 @@ export class LocalProcessBackend implements ExecutionBackend {
       return { outputs, exitCode: 0, status: 'success', costSeconds: (performance.now() - started) / 1000, peakMemoryBytes: 0, stderrTail: '', metrics: {}, warnings: [] };
     }
     if (tool.class !== 'CommandLineTool') throw new Error(`cannot execute a process of class ${String((tool as { class?: unknown }).class)}`);
-    const r = await runCommandLineTool(tool, task.inputs, { outdir: context.outdir, tmpdir: context.tmpdir, signal: context.signal });
+    const r = await runCommandLineTool(tool, task.inputs, { outdir: context.outdir, tmpdir: context.tmpdir, signal: context.signal, launcher: this.launcher });
     for (const w of r.warnings ?? []) this.log.warn(`${task.taskId}: ${w}`);
     return {
       outputs: r.outputs,

@@ -1,13 +1,20 @@
 /**
- * Serializes the work on one key (a run) and batches it: changes queued while a
- * batch is being committed are committed together in the next batch, so a burst of
- * 1,000 step completions costs a handful of state writes, not 1,000.
+ * Group commit: items posted while a batch is being committed are committed
+ * together in the next batch, one batch at a time. A burst of 1,000 step
+ * completions then costs a handful of state writes or transactions, not 1,000.
  */
-export class Mailbox<C> {
+export class Batcher<C> {
   private queue: Array<{ change: C; resolve: () => void; reject: (e: unknown) => void }> = [];
   private running = false;
 
-  constructor(private readonly commit: (changes: C[]) => Promise<void>) {}
+  /**
+   * @param commit commits one batch; a throw rejects every item of the batch
+   * @param maxBatch most items per batch (default: unlimited)
+   */
+  constructor(
+    private readonly commit: (changes: C[]) => Promise<void>,
+    private readonly maxBatch = Number.POSITIVE_INFINITY,
+  ) {}
 
   /** Resolves once `change` has been committed (or rejects with the batch's error). */
   post(change: C): Promise<void> {
@@ -17,7 +24,7 @@ export class Mailbox<C> {
     });
   }
 
-  /** True when nothing is queued or running (the mailbox may be dropped). */
+  /** True when nothing is queued or running (the batcher may be dropped). */
   get idle(): boolean {
     return !this.running && this.queue.length === 0;
   }
@@ -25,8 +32,8 @@ export class Mailbox<C> {
   private async drain(): Promise<void> {
     this.running = true;
     while (this.queue.length) {
-      const batch = this.queue;
-      this.queue = [];
+      const batch = this.queue.length > this.maxBatch ? this.queue.splice(0, this.maxBatch) : this.queue;
+      if (batch === this.queue) this.queue = [];
       try {
         await this.commit(batch.map((b) => b.change));
         for (const b of batch) b.resolve();
