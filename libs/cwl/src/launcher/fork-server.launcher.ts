@@ -28,7 +28,7 @@ export class ForkServerLauncher implements ProcessLauncher {
   private readonly pending = new Map<number, Pending>();
 
   async launch(request: SpawnRequest): Promise<SpawnOutcome> {
-    const child = this.server();
+    this.server();
     const id = this.nextId++;
     const { signal, ...rest } = request;
     return new Promise<SpawnOutcome>((resolve, reject) => {
