@@ -9,7 +9,7 @@ import { ExecutorModule } from '@saber/executor';
 import { MergerModule } from '@saber/merger';
 import { OptimizerModule } from '@saber/optimizer';
 import { PlannerModule } from '@saber/planner';
-import { RuntimeModule, logLevels } from '@saber/runtime';
+import { RuntimeModule, StderrLogger, logLevels } from '@saber/runtime';
 
 /** The six services in one process on the in-process bus (embedded mode). */
 export interface EmbeddedSaber {
@@ -50,7 +50,7 @@ export async function startEmbedded(config: SaberConfig, options: EmbeddedOption
 
   const app = await NestFactory.createMicroservice(EmbeddedModule, {
     strategy: new BusTransportStrategy(bus),
-    logger: options.quiet ? ['error'] : logLevels(config.logLevel === 'log' ? 'warn' : config.logLevel),
+    logger: new StderrLogger(options.quiet ? ['error'] : logLevels(config.logLevel === 'log' ? 'warn' : config.logLevel)),
   });
   await app.listen();
   return {

@@ -8,3 +8,5 @@ export * from './commands/run.command';
 export * from './commands/follow-run';
 export * from './commands/progress-view';
 export { TestCluster, REPO_ROOT } from './e2e/cluster';
+export * from './commands/status.command';
+export * from './commands/collect.command';

@@ -2,6 +2,8 @@ import { Command, Option } from 'commander';
 import { runCommand } from './commands/run.command';
 import { upCommand } from './commands/up.command';
 import { validateCommand } from './commands/validate.command';
+import { statusCommand } from './commands/status.command';
+import { collectCommand } from './commands/collect.command';
 
 /** Builds the `saber` command line. */
 export function buildCli(): Command {
@@ -23,6 +25,24 @@ export function buildCli(): Command {
     .option('--no-progress', 'no progress bars on stderr')
     .option('--no-cache', 'do not reuse cached step results')
     .action(async (wf: string, job: string | undefined, o) => exit(await runCommand(wf, job, o)));
+
+  program
+    .command('status')
+    .description('show a run and its steps from the catalog')
+    .argument('<run-id>')
+    .option('--database-url <url>', 'catalog database (default: $DATABASE_URL, else the embedded catalog)')
+    .option('--home <dir>', 'embedded state directory ($SABER_HOME, default .saber)')
+    .option('--json', 'print the records as JSON')
+    .action(async (id: string, o) => exit(await statusCommand(id, o)));
+
+  program
+    .command('collect')
+    .description('write one CSV row per run × step (parameters, attempts, cost, score): the original conduit collect')
+    .argument('<run-id|workflow>', 'a run id, or a workflow name or content hash')
+    .requiredOption('--csv <file>', 'where to write the CSV')
+    .option('--database-url <url>', 'catalog database (default: $DATABASE_URL, else the embedded catalog)')
+    .option('--home <dir>', 'embedded state directory ($SABER_HOME, default .saber)')
+    .action(async (target: string, o) => exit(await collectCommand(target, o)));
 
   program
     .command('validate')

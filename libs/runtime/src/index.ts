@@ -12,3 +12,4 @@ export * from './bus.factory';
 export * from './bootstrap';
 export * from './pending-request.handler';
 export * from './batcher';
+export * from './stderr.logger';

@@ -1,5 +1,6 @@
 import { JetStreamBus, type Bus } from '@saber/bus';
-import { loadConfig, type SaberConfig } from '@saber/config';
+import { CatalogQueryService } from '@saber/catalog';
+import { loadConfig } from '@saber/config';
 import { RunRequested } from '@saber/contracts';
 import { loadJob } from '@saber/cwl';
 import { randomBytes } from 'node:crypto';
@@ -58,15 +59,28 @@ export async function runCommand(workflow: string, job: string | undefined, opts
   } finally {
     progress.stop();
     await follower.stop();
-    if (embedded) await settleEmbedded(config, requestId, embedded);
+    if (embedded) await settleEmbedded(requestId, embedded);
     else await bus.close();
   }
   return report(end);
 }
 
-/** Lets the embedded catalog record the run's last events before the process exits. */
-async function settleEmbedded(_config: SaberConfig, _runId: string, embedded: Awaited<ReturnType<typeof startEmbedded>>) {
-  await embedded.close();
+/** Most time the embedded catalog gets to record a run's last events before the process exits. */
+const SETTLE_TIMEOUT_MS = 10_000;
+
+/** Lets the embedded catalog record the run's end (so `saber status` sees it), then stops the services. */
+async function settleEmbedded(runId: string, embedded: Awaited<ReturnType<typeof startEmbedded>>) {
+  try {
+    const query = embedded.app.get(CatalogQueryService, { strict: false });
+    const until = Date.now() + SETTLE_TIMEOUT_MS;
+    while (Date.now() < until) {
+      const run = await query.getRun(runId);
+      if (run && ['completed', 'failed', 'rejected'].includes(String(run.status))) break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  } finally {
+    await embedded.close();
+  }
 }
 
 function report(end: RunEnd): number {

@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Batcher } from './batcher';
+
+describe('Batcher', () => {
+  it('commits items posted during a commit together, one batch at a time', async () => {
+    const batches: number[][] = [];
+    let running = 0;
+    const b = new Batcher<number>(async (items) => {
+      running++;
+      assert.equal(running, 1, 'never two commits at once');
+      batches.push(items);
+      await new Promise((r) => setTimeout(r, 10));
+      running--;
+    });
+    await Promise.all([1, 2, 3, 4, 5].map((i) => b.post(i)));
+    assert.deepEqual(batches, [[1], [2, 3, 4, 5]]);
+    assert.equal(b.idle, true);
+  });
+
+  it('caps batch size', async () => {
+    const batches: number[][] = [];
+    const b = new Batcher<number>(async (items) => {
+      batches.push(items);
+    }, 2);
+    await Promise.all([1, 2, 3, 4, 5].map((i) => b.post(i)));
+    assert.deepEqual(batches, [[1], [2, 3], [4, 5]]);
+  });
+
+  it('rejects every item of a failed batch and goes on with the next', async () => {
+    let n = 0;
+    const b = new Batcher<number>(async () => {
+      if (n++ === 0) throw new Error('db down');
+    });
+    const first = b.post(1);
+    await assert.rejects(first, /db down/);
+    await b.post(2);
+  });
+});
