@@ -74,7 +74,6 @@ async function nats() {
   }
 }
 
-process.on('exit', (c) => console.log('exit code', c));
 const fmt = (x) => (Number.isFinite(x) ? x.toFixed(2) : 'n/a');
 const bareS = await bare();
 console.log(`bare spawn loop: ${N} processes in ${bareS.toFixed(2)} s (${fmt(N / bareS)} tasks/s, concurrency ${CONCURRENCY})`);

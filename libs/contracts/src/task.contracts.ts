@@ -7,7 +7,12 @@ export const DEFAULT_POOL = 'default';
 
 /**
  * One task for an executor: run `tool` (a self-contained CWL CommandLineTool or
- * ExpressionTool as JSON) on `inputs`. Published on `saber.tasks.<pool>`.
+ * ExpressionTool as JSON) on `inputs`. Published on `saber.tasks.<pool>`, once.
+ *
+ * Attempts are deliveries: attempt N is the N-th delivery of this message. A
+ * retryable failure is retried by `nak` (redelivery, to any executor of the pool)
+ * while attempts remain; a crashed executor's task is redelivered the same way. So
+ * the planner never re-sends a task, and needs to keep no copy of it.
  */
 export const StepTask = defineTask(
   'step',
@@ -17,12 +22,13 @@ export const StepTask = defineTask(
       runId: Id,
       stepId: z.string().min(1),
       taskId: Id,
-      attempt: z.number().int().min(1),
+      /** Attempts (deliveries) allowed for retryable failures; capped by the consumer's max deliveries. */
+      maxAttempts: z.number().int().min(1),
       tool: z.record(z.string(), z.unknown()),
       /** Content hash of the tool document (cache key part). */
       toolHash: z.string(),
       inputs: CwlObject,
-      /** Directory (URI) under which the executor writes this attempt's outputs. */
+      /** Directory (URI) of the task; attempt N writes its outputs under `attempt-N/` in it. */
       outputUri: z.string(),
       /** Reuse a cached result when one exists. */
       cache: z.boolean(),

@@ -59,7 +59,7 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
     const parent = contextFromTraceparent(task.traceparent);
     await withSpan(
       'saber.task',
-      { 'saber.run_id': task.runId, 'saber.step_id': task.stepId, 'saber.task_id': task.taskId, 'saber.attempt': task.attempt, 'saber.delivery': msg.deliveryCount },
+      { 'saber.run_id': task.runId, 'saber.step_id': task.stepId, 'saber.task_id': task.taskId, 'saber.attempt': msg.deliveryCount },
       () => this.execute(task, msg),
       parent,
       SpanKind.CONSUMER,
@@ -67,16 +67,17 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   private async execute(task: StepTask, msg: BusMessage): Promise<void> {
-    const ids = `run ${task.runId} task ${task.taskId} attempt ${task.attempt}`;
-    const key = { runId: task.runId, stepId: task.stepId, taskId: task.taskId, attempt: task.attempt };
-    const resultId = `${task.taskId}#${task.attempt}:result`;
+    const attempt = msg.deliveryCount;
+    const ids = `run ${task.runId} task ${task.taskId} attempt ${attempt}`;
+    const key = { runId: task.runId, stepId: task.stepId, taskId: task.taskId, attempt };
+    const resultId = `${task.taskId}#${attempt}:result`;
     await this.publisher.publish(
       StepStarted,
       { ...key, executorId: this.executorId, backend: this.backend.name, startedAt: new Date().toISOString() },
-      { msgId: `${task.taskId}#${task.attempt}:started:${msg.deliveryCount}` },
+      { msgId: `${task.taskId}#${attempt}:started` },
     );
     const heartbeat = setInterval(() => msg.working(), Math.max(50, Math.floor(this.config.ackWaitMs / 3)));
-    const outdir = fileURLToPath(task.outputUri);
+    const outdir = join(fileURLToPath(task.outputUri), `attempt-${attempt}`);
     let scratch: string | undefined;
     let failure: Failure | null = null;
     let result;
@@ -116,13 +117,15 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
       return;
     }
     const f = failure!;
-    this.log.warn(`${ids} failed (${f.type}${f.retryable ? ', retryable' : ''}): ${f.message}`);
+    // Retry by redelivery while attempts remain; the event says whether another attempt follows.
+    const retry = f.retryable && attempt < Math.min(task.maxAttempts, this.config.maxDeliver);
+    this.log.warn(`${ids} failed (${f.type}${retry ? ', will retry' : ''}): ${f.message}`);
     await this.publisher.publish(
       StepFailed,
       {
         ...key,
         failureType: f.type,
-        retryable: f.retryable,
+        retryable: retry,
         message: f.message,
         exitCode: f.exitCode,
         stderrTail: result?.stderrTail ?? '',
@@ -132,7 +135,13 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
       },
       { msgId: resultId },
     );
+    if (retry) msg.nak(retryDelayMs(attempt));
   }
+}
+
+/** Back-off before attempt `attempt + 1`: 1 s, 2 s, 4 s, ... at most 30 s. */
+export function retryDelayMs(attempt: number): number {
+  return Math.min(30_000, 1000 * 2 ** (attempt - 1));
 }
 
 function safeJson(msg: BusMessage): unknown {

@@ -10,12 +10,12 @@ import {
   resolveInputs, workflowOutputs, type TaskSpec,
 } from '@saber/cwl';
 import { Batcher, EventPublisher, SABER_CONFIG } from '@saber/runtime';
-import { contextFromTraceparent, extractTraceContext, tracer, traceparentOf, withSpan, type Span } from '@saber/telemetry';
+import { contextFromTraceparent, extractTraceContext, tracer, traceparentOf, withSpan, SpanKind, type Span } from '@saber/telemetry';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { RunRecord } from './run-record';
-import { RunStore, type StoredTask } from './run-store';
+import { RunStore } from './run-store';
 import { RunRejection, WorkflowSource } from './workflow-source';
 
 /** A change to one run, applied in a batch by the run's mailbox. */
@@ -42,8 +42,8 @@ export function artifactUris(value: unknown, out: string[] = []): string[] {
 
 /**
  * Drives runs: turns accepted requests into workflow state, dispatches ready steps
- * as tasks, advances on step results, retries retryable failures, and publishes the
- * run's end. All state lives in JetStream KV (see {@link RunStore}); every message it
+ * as tasks, advances on step results (executors retry retryable failures by
+ * redelivery; a final failure fails the run), and publishes the run's end. All state lives in JetStream KV (see {@link RunStore}); every message it
  * publishes has a deterministic dedupe id, so replaying an event after a crash is
  * harmless.
  */
@@ -169,9 +169,9 @@ export class PlannerService {
       runId: task.runId,
       stepId: task.stepId,
       taskId: task.taskId,
-      attempt: task.attempt,
+      attempt: this.config.maxDeliver,
       failureType: 'lost-worker',
-      retryable: true,
+      retryable: false,
       message: `task was not completed by any executor: ${reason}`,
       stderrTail: '',
       costSeconds: 0,
@@ -210,8 +210,8 @@ export class PlannerService {
         if (e instanceof KvConflictError && attempt < 20) continue;
         throw e;
       }
-      await Promise.all(outbox.finishedTasks.map((t) => this.store.deleteTask(t)));
       if (record.status !== 'running') {
+        this.store.forget(runId);
         this.runSpans.get(runId)?.end();
         this.runSpans.delete(runId);
       }
@@ -220,7 +220,7 @@ export class PlannerService {
   }
 
   private async apply(record: RunRecord, changes: RunChange[]): Promise<Outbox> {
-    const outbox: Outbox = { tasks: [], retries: [], finishedTasks: [], end: undefined };
+    const outbox: Outbox = { tasks: [], end: undefined };
     for (const change of changes) {
       if (change.kind === 'completed') {
         const e = change.event;
@@ -231,20 +231,12 @@ export class PlannerService {
         }
         delete record.inflight[e.taskId];
         completeTask(record.state, e.taskId, e.outputs);
-        outbox.finishedTasks.push(e.taskId);
       } else if (change.kind === 'failed') {
         const e = change.event;
-        const current = record.inflight[e.taskId];
-        if (!current || current.attempt !== e.attempt) continue; // stale: an older attempt, or already done
+        if (e.retryable) continue; // the executor retries it by redelivery
+        if (!record.inflight[e.taskId]) continue; // already finished: a late or duplicate report
         record.costSeconds += e.costSeconds;
-        if (e.retryable && e.attempt < record.options.maxAttempts) {
-          current.attempt = e.attempt + 1;
-          outbox.retries.push({ taskId: e.taskId, attempt: current.attempt });
-          this.log.warn(`run ${record.runId}: ${e.taskId} attempt ${e.attempt} failed (${e.failureType}); retrying as attempt ${current.attempt}`);
-          continue;
-        }
         delete record.inflight[e.taskId];
-        outbox.finishedTasks.push(e.taskId);
         failTask(record.state, e.taskId, `${e.failureType}: ${e.message}`);
         record.status = 'failed';
         outbox.end = { kind: 'failed', event: e };
@@ -255,8 +247,8 @@ export class PlannerService {
       record.state = next.state;
       for (const spec of next.tasks) {
         const pool = poolOf(spec);
-        record.inflight[spec.taskId] = { attempt: 1, pool, stepId: spec.stepId };
-        outbox.tasks.push({ runId: record.runId, pool, spec, outputRoot: join(this.config.workDir, 'runs', safe(record.runId)) });
+        record.inflight[spec.taskId] = { pool, stepId: spec.stepId };
+        outbox.tasks.push({ pool, spec });
       }
       if (isFinished(record.state)) {
         const reason = failedReason(record.state);
@@ -264,28 +256,14 @@ export class PlannerService {
         outbox.end = reason ? { kind: 'failed', message: reason } : { kind: 'completed' };
       }
     }
-    if (record.status !== 'running') {
-      // Tasks still running when the run ends are abandoned: forget their specs.
-      outbox.finishedTasks.push(...Object.keys(record.inflight));
-      record.inflight = {};
-    }
+    if (record.status !== 'running') record.inflight = {}; // tasks still running are abandoned
     return outbox;
   }
 
   /** Publishes what a batch produced. Every id is deterministic, so a replay is deduplicated. */
   private async flush(record: RunRecord, outbox: Outbox): Promise<void> {
     const parent = contextFromTraceparent(record.traceparent);
-    await Promise.all(outbox.tasks.map((t) => this.store.putTask(t)));
-    const sends: Array<Promise<unknown>> = outbox.tasks.map((t) => this.sendTask(record, t, 1, parent));
-    for (const r of outbox.retries) {
-      sends.push(
-        this.store.getTask(r.taskId).then((t) => {
-          if (!t) throw new Error(`task ${r.taskId} of run ${record.runId} has no stored spec; cannot retry`);
-          return this.sendTask(record, t, r.attempt, parent);
-        }),
-      );
-    }
-    await Promise.all(sends);
+    await Promise.all(outbox.tasks.map((t) => this.sendTask(record, t, parent)));
     const end = outbox.end;
     if (!end) return;
     const now = new Date().toISOString();
@@ -315,38 +293,50 @@ export class PlannerService {
     }
   }
 
-  private async sendTask(record: RunRecord, t: StoredTask, attempt: number, parent: ReturnType<typeof contextFromTraceparent>) {
+  private async sendTask(record: RunRecord, t: DispatchedTask, parent: ReturnType<typeof contextFromTraceparent>) {
     const { spec } = t;
     const local = spec.taskId.startsWith(`${record.runId}:`) ? spec.taskId.slice(record.runId.length + 1) : spec.taskId;
-    const outdir = join(t.outputRoot, safe(local), `attempt-${attempt}`);
+    const taskDir = join(this.config.workDir, 'runs', safe(record.runId), safe(local));
     const task: StepTask = {
       runId: record.runId,
       stepId: spec.stepId,
       taskId: spec.taskId,
-      attempt,
+      maxAttempts: record.options.maxAttempts,
       tool: spec.tool as unknown as Record<string, unknown>,
       toolHash: hashOf(spec.tool),
       inputs: spec.inputs,
-      outputUri: pathToFileURL(outdir).href,
+      outputUri: pathToFileURL(taskDir).href,
       cache: record.options.cache,
       hints: { ...spec.hints },
       traceparent: record.traceparent,
     };
-    const msgId = `${spec.taskId}#${attempt}`;
-    // step.ready first, so that subscribers see it before the executor's step.started.
-    await this.publisher.publish(
-      StepReady,
-      { runId: record.runId, stepId: spec.stepId, taskId: spec.taskId, attempt, scatterIndex: spec.scatterIndex, pool: t.pool, inputs: spec.inputs },
-      { msgId: `${msgId}:ready`, parent },
+    const msgId = `${spec.taskId}#dispatch`;
+    await withSpan(
+      'saber.step.dispatch',
+      { 'saber.run_id': record.runId, 'saber.step_id': spec.stepId, 'saber.task_id': spec.taskId, 'saber.pool': t.pool },
+      async () => {
+        // step.ready first, so that subscribers see it before the executor's step.started.
+        await this.publisher.publish(
+          StepReady,
+          { runId: record.runId, stepId: spec.stepId, taskId: spec.taskId, attempt: 1, scatterIndex: spec.scatterIndex, pool: t.pool, inputs: spec.inputs },
+          { msgId: `${msgId}:ready` },
+        );
+        await this.publisher.publishTask(t.pool, task, { msgId });
+      },
+      parent,
+      SpanKind.PRODUCER,
     );
-    await this.publisher.publishTask(t.pool, task, { msgId, parent });
   }
 }
 
+/** A task to send: its spec and the pool whose executors run it. */
+interface DispatchedTask {
+  pool: string;
+  spec: TaskSpec;
+}
+
 interface Outbox {
-  tasks: StoredTask[];
-  retries: Array<{ taskId: string; attempt: number }>;
-  finishedTasks: string[];
+  tasks: DispatchedTask[];
   end?: { kind: 'completed' } | { kind: 'failed'; event?: StepFailed; message?: string };
 }
 

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { KvConflictError, type Bus, type KeyValueStore } from '@saber/bus';
 import { BUS } from '@saber/runtime';
-import type { TaskSpec } from '@saber/cwl';
 import type { RunRecord } from './run-record';
 
 const enc = new TextEncoder();
@@ -18,42 +17,47 @@ export interface StoredRun {
   revision: number;
 }
 
-/** A dispatched task kept until it finishes, so a retry can re-send it. */
-export interface StoredTask {
-  runId: string;
-  pool: string;
-  spec: TaskSpec;
-  outputRoot: string;
-}
+/** Runs whose last written bytes are kept in memory (least recently used go first). */
+const CACHE_SIZE = 1000;
 
 /**
- * Durable planner state in JetStream KV: `saber-runs` (one record per run) and
- * `saber-tasks` (the spec of every unfinished task). Survives planner restarts.
+ * Durable planner state in JetStream KV (`saber-runs`, one record per run, written
+ * with compare-and-set), so a restarted planner continues where it stopped.
+ *
+ * The bytes this planner wrote last are cached: while it is the only writer, a read
+ * costs no round trip. With several planners a cached revision may be stale; the
+ * compare-and-set then fails, the entry is dropped, and the next read goes to KV.
  */
 @Injectable()
 export class RunStore {
   private runs?: Promise<KeyValueStore>;
-  private tasks?: Promise<KeyValueStore>;
+  private readonly cache = new Map<string, { bytes: Uint8Array; revision: number }>();
 
   constructor(@Inject(BUS) private readonly bus: Bus) {}
 
-  private runsKv() {
+  private kv() {
     return (this.runs ??= this.bus.kv('saber-runs'));
   }
 
-  private tasksKv() {
-    return (this.tasks ??= this.bus.kv('saber-tasks'));
-  }
-
+  /** A fresh copy of the run (callers may mutate it), or null. */
   async get(runId: string): Promise<StoredRun | null> {
-    const e = await (await this.runsKv()).get(key(runId));
-    return e ? { record: JSON.parse(dec.decode(e.value)) as RunRecord, revision: e.revision } : null;
+    let e = this.cache.get(runId);
+    if (!e) {
+      const got = await (await this.kv()).get(key(runId));
+      if (!got) return null;
+      e = { bytes: got.value, revision: got.revision };
+      this.remember(runId, e);
+    }
+    return { record: JSON.parse(dec.decode(e.bytes)) as RunRecord, revision: e.revision };
   }
 
-  /** Stores a new run; false when a run with this id already exists. */
+  /** Stores a new run; null when a run with this id already exists. */
   async create(record: RunRecord): Promise<number | null> {
+    const bytes = enc.encode(JSON.stringify(record));
     try {
-      return await (await this.runsKv()).create(key(record.runId), enc.encode(JSON.stringify(record)));
+      const revision = await (await this.kv()).create(key(record.runId), bytes);
+      this.remember(record.runId, { bytes, revision });
+      return revision;
     } catch (e) {
       if (e instanceof KvConflictError) return null;
       throw e;
@@ -62,19 +66,25 @@ export class RunStore {
 
   /** Compare-and-set; throws KvConflictError when another writer got there first. */
   async update(record: RunRecord, revision: number): Promise<number> {
-    return (await this.runsKv()).update(key(record.runId), enc.encode(JSON.stringify(record)), revision);
+    const bytes = enc.encode(JSON.stringify(record));
+    try {
+      const next = await (await this.kv()).update(key(record.runId), bytes, revision);
+      this.remember(record.runId, { bytes, revision: next });
+      return next;
+    } catch (e) {
+      this.cache.delete(record.runId);
+      throw e;
+    }
   }
 
-  async putTask(task: StoredTask): Promise<void> {
-    await (await this.tasksKv()).put(key(task.spec.taskId), enc.encode(JSON.stringify(task)));
+  /** Drops a finished run from the cache (its record stays in KV). */
+  forget(runId: string): void {
+    this.cache.delete(runId);
   }
 
-  async getTask(taskId: string): Promise<StoredTask | null> {
-    const e = await (await this.tasksKv()).get(key(taskId));
-    return e ? (JSON.parse(dec.decode(e.value)) as StoredTask) : null;
-  }
-
-  async deleteTask(taskId: string): Promise<void> {
-    await (await this.tasksKv()).delete(key(taskId));
+  private remember(runId: string, entry: { bytes: Uint8Array; revision: number }): void {
+    this.cache.delete(runId);
+    this.cache.set(runId, entry);
+    if (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value as string);
   }
 }

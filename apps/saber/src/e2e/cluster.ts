@@ -71,7 +71,9 @@ export class TestCluster {
 
   /** Starts `node services/<name>/dist/main.js` and waits for its start-up line. */
   async startService(name: string, extra: Record<string, string> = {}): Promise<ServiceProcess> {
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'services', name, 'dist', 'main.js')], {
+    // SABER_TEST_NODE_ARGS: extra node flags for service processes (e.g. --cpu-prof when profiling).
+    const nodeArgs = (process.env.SABER_TEST_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...nodeArgs, join(REPO_ROOT, 'services', name, 'dist', 'main.js')], {
       cwd: REPO_ROOT,
       env: this.env(extra),
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { RunCompleted, RunRejected, RunRequested, StepCompleted, StepStarted, RunAccepted } from '@saber/contracts';
+import { RunAccepted, RunCompleted, RunFailed, RunRejected, RunRequested, StepCompleted, StepFailed, StepStarted } from '@saber/contracts';
 import { REPO_ROOT, TestCluster, type ServiceProcess } from './cluster';
 
 const TWO_STEP = join(REPO_ROOT, 'workflows/examples/two-step/workflow.cwl');
@@ -108,6 +108,26 @@ describe('distributed mode on real NATS JetStream and PostgreSQL', () => {
     await cluster.publish(RunRequested.subject, request('after-rejects', NOOP, { items: [7] }), 'after-rejects');
     await cluster.waitFor((e) => e.subject === RunCompleted.subject && e.body.runId === 'after-rejects', 30_000, 'run after rejections');
     for (const s of cluster.services) assert.equal(s.child.exitCode, null, `${s.name} still runs`);
+  });
+
+  it('retries a temporary failure by redelivery, and fails a run on a final failure with the stderr tail', async () => {
+    const marker = join(cluster.workDir, 'flaky-marker');
+    await cluster.publish(RunRequested.subject, request('flaky-1', join(REPO_ROOT, 'test/workflows/flaky.cwl'), { marker }), 'flaky-1');
+    const done = await cluster.waitFor((e) => e.subject === RunCompleted.subject && e.body.runId === 'flaky-1', 30_000, 'flaky run');
+    const out = (done.body.outputs as { out: { location: string } }).out;
+    assert.equal(readFileSync(fileURLToPath(out.location), 'utf8'), 'recovered\n');
+    const failed = cluster.events.filter((e) => e.subject === StepFailed.subject && e.body.runId === 'flaky-1');
+    assert.deepEqual(failed.map((e) => [e.body.attempt, e.body.retryable, e.body.failureType, e.body.exitCode]), [[1, true, 'tool-exit', 75]]);
+    assert.match(String(failed[0].body.stderrTail), /transient trouble/);
+    assert.deepEqual(completedOf('flaky-1').map((e) => e.body.attempt), [2]);
+
+    await cluster.publish(RunRequested.subject, request('fails-1', join(REPO_ROOT, 'test/workflows/fails.cwl'), {}), 'fails-1');
+    const f = await cluster.waitFor((e) => e.subject === RunFailed.subject && e.body.runId === 'fails-1', 30_000, 'run.failed');
+    assert.equal(f.body.failedStep, 'main');
+    assert.equal(f.body.reason, 'tool-exit');
+    assert.match(String(f.body.message), /exit code 3/);
+    assert.match(String(f.body.stderrTail), /something broke: disk on fire/);
+    assert.equal(cluster.events.filter((e) => e.subject === StepFailed.subject && e.body.runId === 'fails-1').length, 1, 'a permanent failure is not retried');
   });
 
   it('redelivers the tasks of a SIGKILLed executor; the run completes and no result is recorded twice', async () => {
