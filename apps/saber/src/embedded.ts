@@ -3,7 +3,6 @@ import { Module, type INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { BlockerModule } from '@saber/blocker';
 import { BusTransportStrategy, InProcessBus, type Bus } from '@saber/bus';
-import { CatalogServiceModule } from '@saber/catalog';
 import type { SaberConfig } from '@saber/config';
 import { ExecutorModule } from '@saber/executor';
 import { MergerModule } from '@saber/merger';
@@ -38,7 +37,8 @@ export async function startEmbedded(config: SaberConfig, options: EmbeddedOption
     imports: [
       RuntimeModule.forRoot({ service: 'embedded', config, bus }),
       // Embedded mode always keeps its catalog in PGlite under SABER_HOME.
-      ...(options.catalog === false ? [] : [CatalogServiceModule.forRoot({ home: config.home })]),
+      // Loaded only when used: the catalog brings TypeORM and PGlite (a slower start).
+      ...(options.catalog === false ? [] : [(require('@saber/catalog') as typeof import('@saber/catalog')).CatalogServiceModule.forRoot({ home: config.home })]),
       PlannerModule,
       ExecutorModule,
       BlockerModule,

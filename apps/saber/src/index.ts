@@ -10,3 +10,4 @@ export * from './commands/progress-view';
 export { TestCluster, REPO_ROOT } from './e2e/cluster';
 export * from './commands/status.command';
 export * from './commands/collect.command';
+export * from './commands/cwl-runner.command';

@@ -4,6 +4,7 @@ import { upCommand } from './commands/up.command';
 import { validateCommand } from './commands/validate.command';
 import { statusCommand } from './commands/status.command';
 import { collectCommand } from './commands/collect.command';
+import { cwlRunnerCommand } from './commands/cwl-runner.command';
 
 /** Builds the `saber` command line. */
 export function buildCli(): Command {
@@ -24,6 +25,7 @@ export function buildCli(): Command {
     .option('--home <dir>', 'embedded state directory ($SABER_HOME, default .saber)')
     .option('--no-progress', 'no progress bars on stderr')
     .option('--no-cache', 'do not reuse cached step results')
+    .option('--no-catalog', 'do not record the run (embedded mode only)')
     .action(async (wf: string, job: string | undefined, o) => exit(await runCommand(wf, job, o)));
 
   program
@@ -49,6 +51,17 @@ export function buildCli(): Command {
     .description('validate a CWL document; problems are printed as file:line:column: message')
     .argument('<cwl>')
     .action(async (p: string) => exit(await validateCommand(p)));
+
+  program
+    .command('cwl-runner')
+    .description('the standard cwl-runner interface, embedded: output object as JSON on stdout; exit 0, 1, or 33 (unsupported)')
+    .argument('<tool>', 'CWL document (CommandLineTool, ExpressionTool or Workflow)')
+    .argument('[job]', 'job file with the inputs')
+    .option('--outdir <dir>', 'where output files go (default: the working directory)')
+    .option('--quiet', 'only errors on stderr')
+    .option('--basedir <dir>', 'base directory of relative paths in the job (accepted for compatibility; paths resolve against the job file)')
+    .option('--no-container', 'run tools as local processes (always the case here; accepted for compatibility)')
+    .action(async (tool: string, job: string | undefined, o) => exit(await cwlRunnerCommand(tool, job, o)));
 
   program
     .command('up')

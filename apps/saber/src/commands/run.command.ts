@@ -1,5 +1,5 @@
 import { JetStreamBus, type Bus } from '@saber/bus';
-import { CatalogQueryService } from '@saber/catalog';
+import type { CatalogQueryService as CatalogQuery } from '@saber/catalog';
 import { loadConfig } from '@saber/config';
 import { RunRequested } from '@saber/contracts';
 import { loadJob } from '@saber/cwl';
@@ -16,6 +16,8 @@ export interface RunCommandOptions {
   progress: boolean;
   home?: string;
   cache: boolean;
+  /** Record the run in the embedded catalog (default true). */
+  catalog?: boolean;
 }
 
 const enc = new TextEncoder();
@@ -47,7 +49,7 @@ export async function runCommand(workflow: string, job: string | undefined, opts
     options: { cache: opts.cache },
   });
 
-  const embedded = config.natsServers.length === 0 ? await startEmbedded(config) : undefined;
+  const embedded = config.natsServers.length === 0 ? await startEmbedded(config, { catalog: opts.catalog !== false }) : undefined;
   const bus: Bus = embedded?.bus ?? new JetStreamBus({ servers: config.natsServers, name: 'saber-cli', namespace: config.namespace || undefined });
   if (!embedded) await bus.start();
   const progress = new ProgressView(opts.progress);
@@ -59,7 +61,8 @@ export async function runCommand(workflow: string, job: string | undefined, opts
   } finally {
     progress.stop();
     await follower.stop();
-    if (embedded) await settleEmbedded(requestId, embedded);
+    if (embedded && opts.catalog !== false) await settleEmbedded(requestId, embedded);
+    else if (embedded) await embedded.close();
     else await bus.close();
   }
   return report(end);
@@ -71,7 +74,8 @@ const SETTLE_TIMEOUT_MS = 10_000;
 /** Lets the embedded catalog record the run's end (so `saber status` sees it), then stops the services. */
 async function settleEmbedded(runId: string, embedded: Awaited<ReturnType<typeof startEmbedded>>) {
   try {
-    const query = embedded.app.get(CatalogQueryService, { strict: false });
+    const { CatalogQueryService } = require('@saber/catalog') as typeof import('@saber/catalog');
+    const query: CatalogQuery = embedded.app.get(CatalogQueryService, { strict: false });
     const until = Date.now() + SETTLE_TIMEOUT_MS;
     while (Date.now() < until) {
       const run = await query.getRun(runId);
