@@ -2,6 +2,7 @@
 // - NATS_URL / DATABASE_URL set: used as they are.
 // - otherwise: a throw-away nats-server (JetStream, temp store) and a throw-away PostgreSQL
 //   cluster (initdb + postgres in a temp dir) are started when their binaries are installed;
+// - otherwise: containers through testcontainers, when a container runtime answers;
 // - otherwise: fails with a message that says how to provide them.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -50,17 +51,44 @@ function pgBinDir() {
   return null;
 }
 
-const HOW = 'Set NATS_URL (a nats-server started with -js) and DATABASE_URL (postgres://...) ' +
+const HOW = 'Set NATS_URL (a nats-server started with -js) and DATABASE_URL (postgres://...), ' +
   'or install nats-server and PostgreSQL (Debian: apt-get install nats-server postgresql) ' +
-  'so that the test runner can start throw-away servers.';
+  'so that the test runner can start throw-away servers, or run a container runtime (Docker) for testcontainers.';
+
+/** Starts a container with testcontainers; null when no container runtime answers. */
+async function container(image, port, configure) {
+  let tc;
+  try {
+    tc = await import('testcontainers');
+  } catch {
+    return null;
+  }
+  try {
+    const started = await configure(new tc.GenericContainer(image).withExposedPorts(port)).start();
+    return { url: (scheme, path = '') => `${scheme}://${started.getHost()}:${started.getMappedPort(port)}${path}`, stop: () => started.stop() };
+  } catch {
+    return null; // no Docker/Podman socket: fall through to the error below
+  }
+}
 
 export async function provideServers() {
   const env = {};
   const stops = [];
   const dirs = [];
-  if (!process.env.NATS_URL) {
+  if (!process.env.NATS_URL && !which('nats-server', ['/usr/sbin', '/usr/local/bin'])) {
+    const c = await container('nats:2.10-alpine', 4222, (g) => g.withCommand(['-js']));
+    if (!c) throw new Error(`NATS_URL is not set, nats-server is not installed and no container runtime answers. ${HOW}`);
+    stops.push(() => void c.stop());
+    env.NATS_URL = c.url('nats');
+  }
+  if (!process.env.DATABASE_URL && !pgBinDir()) {
+    const c = await container('postgres:15-alpine', 5432, (g) => g.withEnvironment({ POSTGRES_HOST_AUTH_METHOD: 'trust' }));
+    if (!c) throw new Error(`DATABASE_URL is not set, PostgreSQL is not installed and no container runtime answers. ${HOW}`);
+    stops.push(() => void c.stop());
+    env.DATABASE_URL = c.url('postgres', '/postgres').replace('postgres://', 'postgres://postgres@');
+  }
+  if (!process.env.NATS_URL && !env.NATS_URL) {
     const bin = which('nats-server', ['/usr/sbin', '/usr/local/bin']);
-    if (!bin) throw new Error(`NATS_URL is not set and nats-server is not installed. ${HOW}`);
     const port = await freePort();
     const dir = mkdtempSync(join(tmpdir(), 'saber-nats-'));
     dirs.push(dir);
@@ -69,9 +97,8 @@ export async function provideServers() {
     await waitForPort(port, 10_000);
     env.NATS_URL = `nats://127.0.0.1:${port}`;
   }
-  if (!process.env.DATABASE_URL) {
+  if (!process.env.DATABASE_URL && !env.DATABASE_URL) {
     const bin = pgBinDir();
-    if (!bin) throw new Error(`DATABASE_URL is not set and PostgreSQL is not installed. ${HOW}`);
     const port = await freePort();
     const dir = mkdtempSync(join(tmpdir(), 'saber-pg-'));
     dirs.push(dir);
