@@ -32,13 +32,14 @@ export interface EmbeddedOptions {
 export async function startEmbedded(config: SaberConfig, options: EmbeddedOptions = {}): Promise<EmbeddedSaber> {
   const bus = new InProcessBus();
   await bus.start();
+  // Loaded only when used: the catalog brings TypeORM and PGlite (a slower start).
+  const catalog = options.catalog === false ? [] : [(await import('@saber/catalog')).CatalogServiceModule.forRoot({ home: config.home })];
 
   @Module({
     imports: [
       RuntimeModule.forRoot({ service: 'embedded', config, bus }),
       // Embedded mode always keeps its catalog in PGlite under SABER_HOME.
-      // Loaded only when used: the catalog brings TypeORM and PGlite (a slower start).
-      ...(options.catalog === false ? [] : [(require('@saber/catalog') as typeof import('@saber/catalog')).CatalogServiceModule.forRoot({ home: config.home })]),
+      ...catalog,
       PlannerModule,
       ExecutorModule,
       BlockerModule,

@@ -74,7 +74,7 @@ const SETTLE_TIMEOUT_MS = 10_000;
 /** Lets the embedded catalog record the run's end (so `saber status` sees it), then stops the services. */
 async function settleEmbedded(runId: string, embedded: Awaited<ReturnType<typeof startEmbedded>>) {
   try {
-    const { CatalogQueryService } = require('@saber/catalog') as typeof import('@saber/catalog');
+    const { CatalogQueryService } = await import('@saber/catalog');
     const query: CatalogQuery = embedded.app.get(CatalogQueryService, { strict: false });
     const until = Date.now() + SETTLE_TIMEOUT_MS;
     while (Date.now() < until) {
