@@ -31,3 +31,4 @@ export { runWorkflowLocally, type LocalRunOptions } from './runner/run-workflow-
 export type { ProcessLauncher } from './launcher/process-launcher';
 export { ForkServerLauncher, LauncherUnavailableError } from './launcher/fork-server.launcher';
 export type { SpawnRequest, SpawnOutcome } from './tool/spawn-process';
+export { relocateOutputs } from './runner/relocate-outputs';
