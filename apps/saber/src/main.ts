@@ -1,3 +1,5 @@
+// Tracing first: it must start before other modules are imported.
+import './tracing';
 import { Command, Option } from 'commander';
 import { runCommand } from './commands/run.command';
 import { upCommand } from './commands/up.command';

@@ -1,7 +1,7 @@
 import { context, propagation, trace, type Context, type Span, SpanStatusCode, type Attributes, SpanKind } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 
 let sdk: NodeSDK | undefined;
 
@@ -20,9 +20,10 @@ export interface TelemetryOptions {
  *
  * Exporters come from the standard variables: `OTEL_TRACES_EXPORTER` (default
  * `otlp` when an `OTEL_EXPORTER_OTLP_*ENDPOINT` is set, otherwise none),
- * `OTEL_EXPORTER_OTLP_ENDPOINT`, `OTEL_EXPORTER_OTLP_PROTOCOL`, and
- * `OTEL_SDK_DISABLED=true` turns tracing off. The W3C trace-context propagator is
- * always installed, so context flows through bus headers even without an exporter.
+ * `OTEL_EXPORTER_OTLP_ENDPOINT`, `OTEL_EXPORTER_OTLP_PROTOCOL`. Without an
+ * exporter, spans are still created (and dropped), so every message carries a
+ * valid W3C trace context and traces stay connected wherever they are exported.
+ * `OTEL_SDK_DISABLED=true` turns tracing off completely.
  * Idempotent: a second call returns without doing anything.
  */
 export function startTelemetry(options: TelemetryOptions): void {
@@ -31,10 +32,11 @@ export function startTelemetry(options: TelemetryOptions): void {
   const env = options.env ?? process.env;
   if (env.OTEL_SDK_DISABLED === 'true') return;
   const hasEndpoint = Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
-  if (!env.OTEL_TRACES_EXPORTER && !hasEndpoint && !options.spanProcessors?.length) return;
+  const exporting = Boolean(env.OTEL_TRACES_EXPORTER || hasEndpoint);
   sdk = new NodeSDK({
     serviceName: env.OTEL_SERVICE_NAME ?? options.serviceName,
-    spanProcessors: options.spanProcessors,
+    // Given processors replace the exporter from the environment; none at all: a no-op one.
+    spanProcessors: options.spanProcessors ?? (exporting ? undefined : [new NoopSpanProcessor()]),
     instrumentations: [],
   });
   sdk.start();

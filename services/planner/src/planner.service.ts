@@ -62,6 +62,10 @@ export class PlannerService {
 
   /** Handles one run.requested message, publishing run.accepted or run.rejected. */
   async onRunRequested(msg: BusMessage): Promise<void> {
+    await withSpan('saber.run.request', { 'saber.msg_id': msg.headers[MSG_ID_HEADER] ?? '' }, () => this.handleRequest(msg), extractTraceContext(msg.headers), SpanKind.CONSUMER);
+  }
+
+  private async handleRequest(msg: BusMessage): Promise<void> {
     const fallbackId = msg.headers[MSG_ID_HEADER] ?? `seq-${msg.seq}`;
     let requestId = fallbackId;
     try {
@@ -76,26 +80,25 @@ export class PlannerService {
       }
       const checked = RunRequested.check(body);
       if (!checked.ok) throw new RunRejection('invalid-request', `run request does not match run.requested/v1`, checked.problems);
-      await this.accept(checked.value, msg);
+      await this.accept(checked.value);
     } catch (e) {
       if (!(e instanceof RunRejection)) throw e;
       this.log.warn(`request ${requestId} rejected (${e.reason}): ${e.message}`);
       await this.publisher.publish(
         RunRejected,
         { requestId, reason: e.reason, message: e.message, details: e.details, rejectedAt: new Date().toISOString() },
-        { msgId: `${requestId}:rejected`, parent: extractTraceContext(msg.headers) },
+        { msgId: `${requestId}:rejected` },
       );
     }
   }
 
-  private async accept(request: RunRequested, msg: BusMessage): Promise<void> {
+  private async accept(request: RunRequested): Promise<void> {
     const runId = request.requestId;
     if (await this.store.get(runId)) {
       this.log.log(`request ${runId} already accepted; ignoring the duplicate`);
       return;
     }
-    const parent = extractTraceContext(msg.headers);
-    const span = tracer().startSpan('saber.run', { attributes: { 'saber.run_id': runId } }, parent);
+    const span = tracer().startSpan('saber.run', { attributes: { 'saber.run_id': runId } });
     const loaded = await withSpan('saber.plan', { 'saber.run_id': runId }, () => this.source.load(request.workflow), contextFromTraceparent(traceparentOf(span)));
     let inputs: Record<string, unknown>;
     try {

@@ -3,6 +3,7 @@ import type { CatalogQueryService as CatalogQuery } from '@saber/catalog';
 import { loadConfig } from '@saber/config';
 import { RunRequested } from '@saber/contracts';
 import { loadJob } from '@saber/cwl';
+import { injectTraceHeaders, withSpan } from '@saber/telemetry';
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { startEmbedded } from '../embedded';
@@ -56,7 +57,13 @@ export async function runCommand(workflow: string, job: string | undefined, opts
   const follower = await followRun(bus, requestId, progress);
   let end: RunEnd;
   try {
-    await bus.publish(RunRequested.subject, enc.encode(JSON.stringify(request)), { msgId: requestId, headers: { 'Saber-Schema': 'run.requested/v1' } });
+    // The request starts the run's trace: every later span and message joins it.
+    await withSpan('saber.request', { 'saber.run_id': requestId }, () =>
+      bus.publish(RunRequested.subject, enc.encode(JSON.stringify(request)), {
+        msgId: requestId,
+        headers: injectTraceHeaders({ 'Saber-Schema': 'run.requested/v1' }),
+      }),
+    );
     end = await follower.done;
   } finally {
     progress.stop();

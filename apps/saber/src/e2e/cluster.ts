@@ -49,7 +49,6 @@ export class TestCluster {
       SABER_WORK_DIR: this.workDir,
       SABER_HTTP_PORT: '0',
       SABER_LOG_LEVEL: 'log',
-      OTEL_SDK_DISABLED: 'true',
       ...this.extraEnv,
       ...extra,
     };

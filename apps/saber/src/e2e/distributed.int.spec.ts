@@ -48,6 +48,18 @@ describe('distributed mode on real NATS JetStream and PostgreSQL', () => {
     assert.deepEqual(outputs.counts.map((f) => readFileSync(fileURLToPath(f.location), 'utf8').trim()), ['2', '3']);
     assert.deepEqual(outputs.files.map((f) => readFileSync(fileURLToPath(f.location), 'utf8')), ['hello world\n', 'one two three\n']);
     assert.deepEqual(outputs.files.map((f) => f.basename), ['message.txt', 'message.txt']);
+    // Every message SABER published for the run carries a dedupe id, its schema and one W3C trace context.
+    const published = cluster.events.filter((e) => e.body.runId === 'two-step-1' && e.subject !== RunRequested.subject);
+    assert.ok(published.length >= 9, `saw ${published.length} events`);
+    const traceIds = new Set<string>();
+    for (const e of published) {
+      assert.ok(e.headers['Nats-Msg-Id'], `${e.subject} has a Nats-Msg-Id`);
+      assert.match(e.headers['Saber-Schema'] ?? '', /^[a-z.]+\/v1$/, `${e.subject} has Saber-Schema`);
+      const tp = /^00-([0-9a-f]{32})-[0-9a-f]{16}-0[01]$/.exec(e.headers.traceparent ?? '');
+      assert.ok(tp, `${e.subject} has a traceparent: ${e.headers.traceparent}`);
+      traceIds.add(tp[1]);
+    }
+    assert.equal(traceIds.size, 1, 'one trace per run');
     // The catalog consumes asynchronously: wait for it to record the end.
     for (let i = 0; i < 100 && (await count(`SELECT count(*) AS n FROM $schema.runs WHERE id = $1 AND status = 'completed'`, ['two-step-1'])) === 0; i++) {
       await new Promise((r) => setTimeout(r, 100));

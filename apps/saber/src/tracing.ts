@@ -1,0 +1,3 @@
+import { startTelemetry } from '@saber/telemetry';
+
+startTelemetry({ serviceName: 'saber-cli' });
