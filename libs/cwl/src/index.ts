@@ -32,3 +32,4 @@ export type { ProcessLauncher } from './launcher/process-launcher';
 export { ForkServerLauncher, LauncherUnavailableError } from './launcher/fork-server.launcher';
 export type { SpawnRequest, SpawnOutcome } from './tool/spawn-process';
 export { relocateOutputs } from './runner/relocate-outputs';
+export { stringifyCwlJson, parseCwlJson, isExactNumber, type ExactNumber } from './util/exact-number';

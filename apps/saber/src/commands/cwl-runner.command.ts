@@ -1,6 +1,6 @@
 import { loadConfig } from '@saber/config';
 import { RunRequested } from '@saber/contracts';
-import { CwlError, CwlUnsupportedError, loadDocument, loadJob, relocateOutputs, resolveInputs } from '@saber/cwl';
+import { CwlError, CwlUnsupportedError, loadDocument, loadJob, relocateOutputs, resolveInputs, stringifyCwlJson } from '@saber/cwl';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -58,7 +58,7 @@ export async function cwlRunnerCommand(tool: string, job: string | undefined, op
       const outdir = resolve(opts.outdir ?? process.cwd());
       await mkdir(outdir, { recursive: true });
       const outputs = await relocateOutputs(end.event.outputs, outdir, config.workDir);
-      process.stdout.write(JSON.stringify(outputs, null, 2) + '\n');
+      process.stdout.write(stringifyCwlJson(outputs, 2) + '\n');
       return 0;
     }
     if (end.kind === 'rejected') {

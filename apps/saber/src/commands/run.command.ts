@@ -2,7 +2,7 @@ import { JetStreamBus, type Bus } from '@saber/bus';
 import type { CatalogQueryService as CatalogQuery } from '@saber/catalog';
 import { loadConfig } from '@saber/config';
 import { RunRequested } from '@saber/contracts';
-import { loadJob } from '@saber/cwl';
+import { loadJob, stringifyCwlJson } from '@saber/cwl';
 import { injectTraceHeaders, withSpan } from '@saber/telemetry';
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
@@ -96,7 +96,7 @@ async function settleEmbedded(runId: string, embedded: Awaited<ReturnType<typeof
 
 function report(end: RunEnd): number {
   if (end.kind === 'completed') {
-    process.stdout.write(JSON.stringify(end.event.outputs, null, 2) + '\n');
+    process.stdout.write(stringifyCwlJson(end.event.outputs, 2) + '\n');
     process.stderr.write(`run ${end.event.runId} completed in ${end.event.costSeconds.toFixed(2)} tool-seconds\n`);
     return 0;
   }

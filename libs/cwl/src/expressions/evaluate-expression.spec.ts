@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CwlExpressionError } from '../errors/cwl-errors';
-import { evaluateExpression, type ExpressionSettings } from './evaluate-expression';
+import { evaluateExpression, expressionSettings, type ExpressionSettings } from './evaluate-expression';
 
 const js: ExpressionSettings = { javascript: true, expressionLib: ['function twice(x) { return 2 * x; }'], timeoutMs: 1000 };
 const noJs: ExpressionSettings = { javascript: false, expressionLib: [], timeoutMs: 1000 };
@@ -14,9 +14,15 @@ describe('evaluateExpression', () => {
     assert.equal(await evaluateExpression("$(inputs.rec['a b'])", scope, noJs), 'x');
     assert.equal(await evaluateExpression('$(inputs.list.length)', scope, noJs), 2);
     assert.deepEqual(await evaluateExpression('$(inputs.list)', scope, noJs), [1, 2]);
-    assert.equal(await evaluateExpression('$(runtime.outdir)/x $(inputs.n) $(inputs.list) \\$(no)', scope, noJs), '/out/x 3 [1,2] $(no)');
+    assert.equal(await evaluateExpression('$(runtime.outdir)/x $(inputs.n) $(inputs.list) \\$(no)', scope, noJs), '/out/x 3 [1, 2] $(no)');
   });
 
+  it('follows cwltool backslash escaping and keeps whitespace when asked', async () => {
+    assert.equal(await evaluateExpression(String.raw`a\\$(inputs.n) \$(inputs.n) \x \\ $`, scope, noJs), String.raw`a\3 $(inputs.n) \x \ $`);
+    assert.equal(await evaluateExpression(String.raw`no expression \\ here`, scope, noJs), String.raw`no expression \\ here`);
+    assert.deepEqual(await evaluateExpression('$(inputs.list)\n', scope, noJs), [1, 2]);
+    assert.equal(await evaluateExpression('$(inputs.list)\n', scope, noJs, { stripWhitespace: false }), '[1, 2]\n');
+  });
   it('rejects bad references and JavaScript without InlineJavascriptRequirement', async () => {
     await assert.rejects(evaluateExpression('$(inputs.n.length)', scope, noJs), new CwlExpressionError('$(inputs.n.length)', "inputs.n is a number; it has no property 'length'"));
     await assert.rejects(evaluateExpression('$(inputs.n + 1)', scope, noJs), new CwlExpressionError('$(inputs.n + 1)', 'JavaScript expressions need InlineJavascriptRequirement'));
@@ -30,6 +36,18 @@ describe('evaluateExpression', () => {
     await assert.rejects(evaluateExpression('$(process.env)', scope, js), (e: unknown) => e instanceof CwlExpressionError && e.message.endsWith("ReferenceError: 'process' is not defined"));
   });
 
+  it('has no filesystem, network or host access in the sandbox', async () => {
+    for (const name of ['fetch', 'XMLHttpRequest', 'std', 'os', 'globalThis.process', 'module', 'importScripts']) {
+      assert.equal(await evaluateExpression(`$(typeof ${name})`, scope, js), 'undefined', name);
+    }
+    for (const name of ['require', 'process']) assert.equal(await evaluateExpression(`$(typeof ${name})`, scope, js), 'undefined', name);
+  });
+  it('stops while(true){} within 1 s by default, naming the expression', async () => {
+    const started = Date.now();
+    const settings = expressionSettings([{ class: 'InlineJavascriptRequirement' }]);
+    await assert.rejects(evaluateExpression('${ while (true) {} }', scope, settings), (e: unknown) => e instanceof CwlExpressionError && e.message.includes('${ while (true) {} }') && e.message.includes('timed out after 1000 ms'));
+    assert.ok(Date.now() - started < 1500, `took ${Date.now() - started} ms`);
+  });
   it('stops a runaway expression at the time limit', async () => {
     const started = Date.now();
     await assert.rejects(

@@ -3,6 +3,7 @@ import type { Requirement } from '../model/cwl.types';
 import { evaluateParameterReference, isParameterReference } from './parameter-reference';
 import { evaluateJavaScript } from './quickjs-engine';
 import { scanExpressions } from './scan-expressions';
+import { isExactNumber, pythonStyleJson } from '../util/exact-number';
 
 /** Default time limit of one JavaScript expression (milliseconds). */
 export const DEFAULT_EXPRESSION_TIMEOUT_MS = 1000;
@@ -33,23 +34,25 @@ export function expressionSettings(requirements: readonly Requirement[], timeout
 
 /**
  * Evaluates a CWL string that may contain expressions. A string that is exactly
- * one expression (surrounding whitespace ignored) yields the expression's value
+ * one expression (surrounding whitespace ignored unless `stripWhitespace: false`,
+ * as for InitialWorkDir `entry`) yields the expression's value
  * unchanged (any JSON type); otherwise results are interpolated into the text
- * (non-strings as JSON). Parameter references never enter the JavaScript sandbox.
+ * (non-strings as JSON with Python's `, `/`: ` separators, as cwltool does). Parameter references never enter the JavaScript sandbox.
  *
  * @throws CwlExpressionError on evaluation failure, or JavaScript without InlineJavascriptRequirement
  */
-export async function evaluateExpression(text: string, scope: ExpressionScope, settings: ExpressionSettings): Promise<unknown> {
-  if (!text.includes('$')) return text;
+export async function evaluateExpression(text: string, scope: ExpressionScope, settings: ExpressionSettings, options: { stripWhitespace?: boolean } = {}): Promise<unknown> {
+  if (!text.includes('$(') && !text.includes('${')) return text;
   const segments = scanExpressions(text);
-  const nonBlank = segments.filter((s) => s.kind !== 'text' || s.text.trim() !== '');
+  const strip = options.stripWhitespace ?? true;
+  const nonBlank = segments.filter((s) => s.kind !== 'text' || (strip && s.text.trim() !== '') || (!strip && s.text !== ''));
   if (nonBlank.length === 1 && nonBlank[0].kind !== 'text') return evaluateSegment(nonBlank[0], scope, settings);
   let out = '';
   for (const segment of segments) {
     if (segment.kind === 'text') out += segment.text;
     else {
       const value = await evaluateSegment(segment, scope, settings);
-      out += typeof value === 'string' ? value : JSON.stringify(value);
+      out += typeof value === 'string' ? value : isExactNumber(value) ? value.$bigint : pythonStyleJson(value);
     }
   }
   return out;

@@ -1,5 +1,6 @@
 import { getQuickJS, type QuickJSWASMModule } from 'quickjs-emscripten';
 import { CwlExpressionError } from '../errors/cwl-errors';
+import { isExactNumber } from '../util/exact-number';
 
 /** Memory a single evaluation may allocate inside the sandbox (bytes). */
 export const EXPRESSION_MEMORY_LIMIT_BYTES = 64 * 1024 * 1024;
@@ -36,7 +37,7 @@ export async function evaluateJavaScript(
   runtime.setInterruptHandler(() => (timedOut = Date.now() > deadline));
   const vm = runtime.newContext();
   try {
-    const decls = Object.entries(globals).map(([k, v]) => `var ${k} = ${JSON.stringify(v ?? null)};`).join('\n');
+    const decls = Object.entries(globals).map(([k, v]) => `var ${k} = ${JSON.stringify(v ?? null, roundExact)};`).join('\n');
     const source = `${decls}\n${expressionLib.join('\n')}\n;JSON.stringify(${body})`;
     const result = vm.evalCode(source, 'expression.js');
     if (result.error) {
@@ -53,4 +54,9 @@ export async function evaluateJavaScript(
     vm.dispose();
     runtime.dispose();
   }
+}
+
+/** JSON replacer: exact big integers enter JavaScript as (rounded) numbers. */
+function roundExact(_key: string, value: unknown): unknown {
+  return isExactNumber(value) ? Number(value.$bigint) : value;
 }

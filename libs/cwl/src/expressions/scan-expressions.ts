@@ -8,9 +8,9 @@ export type ExpressionSegment =
 
 /**
  * Splits `text` into literal text and `$( ... )` / `${ ... }` expressions, matching
- * brackets while skipping JavaScript string literals. A backslash before `$(` or
- * `${` escapes it (the literal is kept without the backslash); `\\` before an
- * expression stands for one backslash (CWL v1.1+ rules).
+ * brackets while skipping JavaScript string literals. Backslashes in literal text
+ * follow CWL v1.1+ (and cwltool): `\$(` / `\${` stand for `$(` / `${`, `\\` for
+ * one backslash, and any other backslash is kept with the character after it.
  */
 export function scanExpressions(text: string): ExpressionSegment[] {
   const out: ExpressionSegment[] = [];
@@ -18,14 +18,14 @@ export function scanExpressions(text: string): ExpressionSegment[] {
   let i = 0;
   while (i < text.length) {
     const c = text[i];
-    if (c === '\\' && text[i + 1] === '\\' && text[i + 2] === '$' && (text[i + 3] === '(' || text[i + 3] === '{')) {
-      literal += '\\';
-      i += 2;
-      continue;
-    }
     if (c === '\\' && text[i + 1] === '$' && (text[i + 2] === '(' || text[i + 2] === '{')) {
       literal += text.slice(i + 1, i + 3);
       i += 3;
+      continue;
+    }
+    if (c === '\\' && i + 1 < text.length) {
+      literal += text[i + 1] === '\\' ? '\\' : text.slice(i, i + 2);
+      i += 2;
       continue;
     }
     if (c === '$' && (text[i + 1] === '(' || text[i + 1] === '{')) {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as yaml from 'js-yaml';
 import { CwlNotFoundError, CwlValidationError } from '../errors/cwl-errors';
 import { resolveFileLocations } from '../loader/normalize-params';
+import { CWL_YAML_SCHEMA } from '../util/exact-number';
 import { isRecord } from '../util/json';
 import { pathToUri } from '../util/uri';
 
@@ -21,7 +22,7 @@ export async function loadJob(path: string): Promise<Record<string, unknown>> {
   }
   let value: unknown;
   try {
-    value = yaml.load(text, { filename: path });
+    value = yaml.load(text, { filename: path, schema: CWL_YAML_SCHEMA });
   } catch (err) {
     const mark = (err as { mark?: { line: number; column: number } }).mark;
     throw new CwlValidationError([{ file: path, line: (mark?.line ?? -1) + 1, column: (mark?.column ?? -1) + 1, message: `YAML syntax error: ${(err as Error).message.split('\n')[0]}` }]);

@@ -1,4 +1,5 @@
 import type { CwlType } from '../model/cwl.types';
+import { isExactNumber } from '../util/exact-number';
 import { isRecord } from '../util/json';
 
 /**
@@ -10,7 +11,7 @@ export function matchesType(value: unknown, type: CwlType): boolean {
   if (typeof type === 'string') return matchesNamed(value, type);
   if (type.type === 'array') return Array.isArray(value) && value.every((v) => matchesType(v, type.items));
   if (type.type === 'enum') return typeof value === 'string' && type.symbols.includes(value);
-  if (!isRecord(value) || value.class === 'File' || value.class === 'Directory') return false;
+  if (!isRecord(value) || value.class === 'File' || value.class === 'Directory' || isExactNumber(value)) return false;
   return type.fields.every((f) => matchesType(value[f.name], f.type));
 }
 
@@ -34,10 +35,10 @@ function matchesNamed(value: unknown, name: string): boolean {
       return typeof value === 'boolean';
     case 'int':
     case 'long':
-      return typeof value === 'number' && Number.isInteger(value);
+      return (typeof value === 'number' && Number.isInteger(value)) || isExactNumber(value);
     case 'float':
     case 'double':
-      return typeof value === 'number';
+      return typeof value === 'number' || isExactNumber(value);
     case 'string':
       return typeof value === 'string';
     case 'File':
@@ -55,6 +56,7 @@ function matchesNamed(value: unknown, name: string): boolean {
 export function describeValue(value: unknown): string {
   if (value === null || value === undefined) return 'null';
   if (Array.isArray(value)) return 'an array';
+  if (isExactNumber(value)) return `number ${value.$bigint}`;
   if (isRecord(value)) return typeof value.class === 'string' ? `a ${value.class}` : 'an object';
   if (typeof value === 'string') return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value)}`;
   return `${typeof value} ${String(value)}`;

@@ -16,6 +16,8 @@ export interface Scope {
   docUri: string;
   cwlVersion?: string;
   schemaDefs: SchemaDefs;
+  /** `$namespaces` prefixes in effect (`edam` → `http://edamontology.org/`). */
+  namespaces?: Record<string, string>;
 }
 
 /** Position of `node` (or its key) for messages, falling back to the document start. */

@@ -7,9 +7,10 @@ import { fragmentOf, resolveUri, stripFragment } from '../util/uri';
 import { isExtensionKey, PROCESS_FIELDS, SUPPORTED_VERSIONS } from './known-fields';
 import { report, type NormalizeContext, type Scope } from './normalize-context';
 import { localRef, normalizeInputs, normalizeOutputs, normalizeRequirements } from './normalize-params';
-import { normalizeSteps } from './normalize-step';
+import { isBefore12, normalizeSteps } from './normalize-step';
 import { normalizeType } from './normalize-type';
 import { validateWorkflowLinks } from './validate-workflow';
+import { expandFormats } from './expand-formats';
 
 /**
  * Loads the process at `uri` (a document URI, optionally with `#fragment` naming a
@@ -23,7 +24,8 @@ export function normalizeProcessAt(uri: string, ctx: NormalizeContext, inherited
   const selected = selectProcess(doc, fragmentOf(uri), ctx, { schemaDefs: new Map(), ...inherited, docUri });
   if (!selected) return undefined;
   const cwlVersion = (isRecord(doc) && typeof doc.cwlVersion === 'string' ? doc.cwlVersion : undefined) ?? inherited?.cwlVersion;
-  return normalizeProcess(selected, ctx, { docUri, cwlVersion, schemaDefs: inherited?.schemaDefs ?? new Map() }, uri);
+  const namespaces = { ...inherited?.namespaces, ...(isRecord(doc) && isRecord(doc.$namespaces) ? (doc.$namespaces as Record<string, string>) : {}) };
+  return normalizeProcess(selected, ctx, { docUri, cwlVersion, schemaDefs: inherited?.schemaDefs ?? new Map(), namespaces }, uri);
 }
 
 function selectProcess(doc: unknown, fragment: string | undefined, ctx: NormalizeContext, scope: Scope): Record<string, unknown> | undefined {
@@ -48,7 +50,8 @@ function selectProcess(doc: unknown, fragment: string | undefined, ctx: Normaliz
 export function normalizeProcess(raw: Record<string, unknown>, ctx: NormalizeContext, parent: Scope, uri: string): CwlProcess | undefined {
   const docUri = ctx.store.originOf(raw) ?? parent.docUri;
   const cwlVersion = typeof raw.cwlVersion === 'string' ? raw.cwlVersion : parent.cwlVersion;
-  const scope: Scope = { docUri, cwlVersion, schemaDefs: parent.schemaDefs };
+  const namespaces = { ...parent.namespaces, ...(isRecord(raw.$namespaces) ? (raw.$namespaces as Record<string, string>) : {}) };
+  const scope: Scope = { docUri, cwlVersion, schemaDefs: parent.schemaDefs, namespaces };
   if (typeof raw.cwlVersion === 'string' && !SUPPORTED_VERSIONS.has(raw.cwlVersion)) {
     report(ctx, scope, raw, 'cwlVersion', `unsupported cwlVersion '${raw.cwlVersion}' (expected v1.0, v1.1 or v1.2)`, 'value');
   }
@@ -67,6 +70,7 @@ export function normalizeProcess(raw: Record<string, unknown>, ctx: NormalizeCon
   }
   const requirements = normalizeRequirements(raw.requirements);
   const hints = normalizeRequirements(raw.hints);
+  if (isBefore12(cwlVersion)) checkIntegerResources(requirements, raw, ctx, scope);
   scope.schemaDefs = withSchemaDefs(scope.schemaDefs, requirements);
   const id = typeof raw.id === 'string' ? shortName(raw.id.replace(/#$/, '')) : '';
   const fullId = typeof raw.id === 'string' ? raw.id.slice(raw.id.indexOf('#') + 1) : '';
@@ -79,6 +83,9 @@ export function normalizeProcess(raw: Record<string, unknown>, ctx: NormalizeCon
     requirements: requirements.map((r) => normalizeRequirementBody(r, scope)),
     hints: hints.map((r) => normalizeRequirementBody(r, scope)),
   };
+  if (Object.keys(namespaces).length > 0) base.$namespaces = namespaces;
+  if (Array.isArray(raw.$schemas) && raw.$schemas.length > 0) base.$schemas = raw.$schemas.map((s) => resolveUri(String(s), docUri));
+  expandFormats(base, namespaces);
   if (cls === 'CommandLineTool') return normalizeCommandLineTool(raw, base);
   if (cls === 'ExpressionTool') return { ...base, class: 'ExpressionTool', expression: String(raw.expression ?? '') } as ExpressionTool;
   if (ctx.runStack.includes(uri)) {
@@ -104,10 +111,21 @@ function resolveRun(ref: string | Record<string, unknown>, rawStep: unknown, ctx
       report(ctx, scope, rawStep, 'run', `'run: ${ref}' is recursive`, 'value');
       return undefined;
     }
-    return normalizeProcessAt(target, ctx, { cwlVersion: scope.cwlVersion, schemaDefs: scope.schemaDefs });
+    return normalizeProcessAt(target, ctx, { cwlVersion: scope.cwlVersion, schemaDefs: scope.schemaDefs, namespaces: scope.namespaces });
   }
   const innerId = typeof ref.id === 'string' ? ref.id : `${parentUri}/${ctx.runStack.length}`;
   return normalizeProcess(ref, ctx, scope, innerId.includes(':') ? innerId : `${stripFragment(parentUri)}#${innerId.replace(/^#/, '')}`);
+}
+
+/** Before v1.2, ResourceRequirement amounts are integers (`coresMin: .5` is invalid). */
+function checkIntegerResources(requirements: Requirement[], raw: Record<string, unknown>, ctx: NormalizeContext, scope: Scope): void {
+  const rr = requirements.find((r) => r.class === 'ResourceRequirement');
+  if (!rr) return;
+  for (const [k, v] of Object.entries(rr)) {
+    if (typeof v === 'number' && !Number.isInteger(v)) {
+      report(ctx, scope, raw, 'requirements', `ResourceRequirement.${k}: ${v} is not an integer (fractional amounts need cwlVersion v1.2)`);
+    }
+  }
 }
 
 function normalizeCommandLineTool(raw: Record<string, unknown>, base: ProcessBase): CommandLineTool {

@@ -8,6 +8,6 @@ export function normalizeSecondaryFiles(raw: unknown): SecondaryFileSchema[] | u
   return list.map((entry) =>
     isRecord(entry)
       ? { pattern: String(entry.pattern), ...(entry.required !== undefined ? { required: entry.required as boolean | string } : {}) }
-      : { pattern: String(entry) },
+      : String(entry).endsWith('?') ? { pattern: String(entry).slice(0, -1), required: false } : { pattern: String(entry) },
   );
 }

@@ -47,6 +47,7 @@ export function normalizeSteps(raw: unknown, ctx: NormalizeContext, scope: Scope
     };
     if (body.scatter !== undefined) step.scatter = (Array.isArray(body.scatter) ? body.scatter : [body.scatter]).map((s) => shortName(String(s)));
     if (typeof body.scatterMethod === 'string') step.scatterMethod = body.scatterMethod as ScatterMethod;
+    if (body.when !== undefined && isBefore12(scope.cwlVersion)) report(ctx, scope, body, 'when', `step '${stepId}': 'when' needs cwlVersion v1.2 (document is ${scope.cwlVersion})`);
     if (typeof body.when === 'string') step.when = body.when;
     pairs.push({ step, raw: body, rawInputs });
   }
@@ -74,4 +75,9 @@ function extras(body: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(body)) if (!STEP_STRUCTURAL.has(k)) out[k] = v;
   return out;
+}
+
+/** True for documents older than CWL v1.2 (conditional steps and pickValue came with v1.2). */
+export function isBefore12(version: string | undefined): boolean {
+  return version === 'v1.0' || version === 'v1.1';
 }

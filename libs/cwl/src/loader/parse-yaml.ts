@@ -1,5 +1,6 @@
 import * as yaml from 'js-yaml';
 import { CwlValidationError, type SourcePosition } from '../errors/cwl-errors';
+import { CWL_YAML_SCHEMA } from '../util/exact-number';
 import type { SourcePositions } from './source-positions';
 
 interface Frame {
@@ -44,7 +45,7 @@ export function parseYaml(text: string, file: string, positions: SourcePositions
     positions.set(result, { self, keys, values });
   };
   try {
-    return yaml.load(text, { filename: file, listener } as yaml.LoadOptions);
+    return yaml.load(text, { filename: file, listener, schema: CWL_YAML_SCHEMA } as yaml.LoadOptions);
   } catch (err) {
     if (err instanceof yaml.YAMLException) {
       const mark = err.mark as { line?: number; column?: number } | undefined;

@@ -1,6 +1,7 @@
 import { evaluateExpression, type ExpressionScope, type ExpressionSettings } from '../expressions/evaluate-expression';
 import { matchingMember } from '../job/type-match';
 import type { ArraySchema, CommandLineBinding, CommandLineTool, CwlType, EnumSchema, RecordSchema } from '../model/cwl.types';
+import { isExactNumber, stringifyCwlJson } from '../util/exact-number';
 import { isRecord } from '../util/json';
 import { findRequirement } from './requirements';
 
@@ -76,12 +77,13 @@ async function render(type: CwlType, binding: CommandLineBinding | undefined, ra
     if (value.length === 0) return [];
     if (binding?.itemSeparator !== undefined) return withPrefix(binding, value.map(toText).join(binding.itemSeparator), quote);
     const items = isSchema(member) && member.type === 'array' ? member.items : 'Any';
-    const itemBinding = isSchema(items) ? items.inputBinding : undefined;
+    // The array schema's own inputBinding applies to each item (`-XXX -YYY a -YYY b`).
+    const itemBinding = (isSchema(member) && member.type === 'array' ? member.inputBinding : undefined) ?? (isSchema(items) ? items.inputBinding : undefined);
     const rendered: CommandWord[] = [];
     for (const item of value) rendered.push(...(await render(items, itemBinding ?? (binding ? {} : undefined), item, scope, settings)));
     return [...head, ...rendered];
   }
-  if (isRecord(value) && value.class !== 'File' && value.class !== 'Directory') {
+  if (isRecord(value) && value.class !== 'File' && value.class !== 'Directory' && !isExactNumber(value)) {
     if (!binding && !hasNestedBinding(member)) return [];
     const fields = isSchema(member) && member.type === 'record' ? member.fields.filter((f) => f.inputBinding) : [];
     const keyed: Entry[] = [];
@@ -107,7 +109,8 @@ function withPrefix(binding: CommandLineBinding, text: string, quote: boolean): 
 function toText(value: unknown): string {
   if (isRecord(value) && (value.class === 'File' || value.class === 'Directory')) return String(value.path ?? value.location);
   if (typeof value === 'string') return value;
-  return JSON.stringify(value);
+  if (isExactNumber(value)) return value.$bigint;
+  return stringifyCwlJson(value);
 }
 
 function hasNestedBinding(type: CwlType): boolean {

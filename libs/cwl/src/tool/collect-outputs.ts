@@ -1,17 +1,21 @@
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { CwlExecutionError } from '../errors/cwl-errors';
 import { evaluateExpression, type ExpressionScope, type ExpressionSettings } from '../expressions/evaluate-expression';
 import { typeToString } from '../loader/normalize-type';
 import { resolveFileLocations } from '../loader/normalize-params';
+import { expandIri } from '../loader/expand-formats';
 import { describeValue, matchesType } from '../job/type-match';
-import type { CommandLineTool, CommandOutputBinding, CwlFile, CwlType, SecondaryFileSchema } from '../model/cwl.types';
+import type { CommandLineTool, CommandOutputBinding, CwlDirectory, CwlFile, CwlType, SecondaryFileSchema } from '../model/cwl.types';
+import { splitName } from '../job/file-names';
 import { glob } from '../util/glob';
+import { parseCwlJson } from '../util/exact-number';
 import { isRecord } from '../util/json';
 import { pathToUri } from '../util/uri';
 import { directoryObject, fileObject } from './file-objects';
-import { locationToPath, secondaryName } from './stage-inputs';
+import { secondaryFileCandidates } from './secondary-files';
+import { locationToPath } from './stage-inputs';
 
 /** Files the tool wrote for `type: stdout` / `type: stderr` outputs. */
 export interface CapturedStreams {
@@ -30,7 +34,7 @@ export interface CapturedStreams {
 export async function collectOutputs(tool: CommandLineTool, outdir: string, scope: ExpressionScope, settings: ExpressionSettings, streams: CapturedStreams): Promise<Record<string, unknown>> {
   const custom = join(outdir, 'cwl.output.json');
   if (existsSync(custom)) {
-    const parsed = JSON.parse(await readFile(custom, 'utf8')) as Record<string, unknown>;
+    const parsed = parseCwlJson(await readFile(custom, 'utf8'), custom) as Record<string, unknown>;
     const resolved = resolveFileLocations(parsed, pathToUri(outdir) + '/') as Record<string, unknown>;
     const out: Record<string, unknown> = {};
     for (const param of tool.outputs) out[param.id] = await completeFiles(resolved[param.id] ?? null);
@@ -45,7 +49,7 @@ export async function collectOutputs(tool: CommandLineTool, outdir: string, scop
     } else {
       value = await collectOne(param.type, param.outputBinding, param.secondaryFiles, outdir, scope, settings);
     }
-    if (param.format !== undefined && value !== null) value = await withFormat(value, param.format, scope, settings);
+    if (param.format !== undefined && value !== null) value = await withFormat(value, param.format, scope, settings, tool.$namespaces as Record<string, string> | undefined);
     if (!matchesType(value, param.type) && !(value === null && param.type === 'Any')) {
       throw new CwlExecutionError(`output '${param.id}' (expected ${typeToString(param.type)}): got ${describeValue(value)}`);
     }
@@ -58,7 +62,11 @@ async function collectOne(type: CwlType, binding: CommandOutputBinding | undefin
   const member = Array.isArray(type) ? type.find((t) => t !== 'null') : type;
   if (!binding && typeof member === 'object' && member !== null && !Array.isArray(member) && member.type === 'record') {
     const record: Record<string, unknown> = {};
-    for (const f of member.fields) record[f.name] = await collectOne(f.type, f.outputBinding, f.secondaryFiles, outdir, scope, settings);
+    for (const f of member.fields) {
+      let v = await collectOne(f.type, f.outputBinding, f.secondaryFiles, outdir, scope, settings);
+      if (f.format !== undefined && v !== null) v = await withFormat(v, f.format, scope, settings);
+      record[f.name] = v;
+    }
     return record;
   }
   if (!binding) return null;
@@ -76,7 +84,7 @@ async function collectOne(type: CwlType, binding: CommandOutputBinding | undefin
       matches.push(s.isDirectory() ? await directoryObject(path) : await fileObject(path, { loadContents: binding.loadContents }));
     }
   }
-  if (secondary) matches = await Promise.all(matches.map((m) => addSecondaryFiles(m, secondary)));
+  if (secondary) matches = await Promise.all(matches.map((m) => addSecondaryFiles(m, secondary, scope, settings)));
   if (binding.outputEval !== undefined) return evaluateExpression(binding.outputEval, { ...scope, self: matches }, settings);
   if (binding.glob === undefined) return null;
   if (wantsList(type)) return matches;
@@ -88,26 +96,41 @@ function wantsList(type: CwlType): boolean {
   return typeof type === 'object' && type !== null && type.type === 'array';
 }
 
-async function addSecondaryFiles(entry: unknown, patterns: SecondaryFileSchema[]): Promise<unknown> {
+async function addSecondaryFiles(entry: unknown, patterns: SecondaryFileSchema[], scope: ExpressionScope, settings: ExpressionSettings): Promise<unknown> {
   if (!isRecord(entry) || entry.class !== 'File') return entry;
   const file = entry as CwlFile;
   const dir = dirname(file.path as string);
   const secondaryFiles = [...(file.secondaryFiles ?? [])];
-  for (const p of patterns) {
-    if (p.pattern.includes('$(') || p.pattern.includes('${')) continue;
-    const path = join(dir, secondaryName(file.basename as string, p.pattern));
-    if (!existsSync(path)) continue;
+  const evaluate = (text: string, self: CwlFile): Promise<unknown> => evaluateExpression(text, { ...scope, self }, settings);
+  for (const c of await secondaryFileCandidates(file, patterns, evaluate, false)) {
+    let path: string;
+    if (c.literal) {
+      const loc = c.literal.location ?? c.literal.path;
+      if (typeof loc !== 'string') continue;
+      path = isAbsolute(locationToPath(loc)) ? locationToPath(loc) : join(dir, locationToPath(loc));
+    } else path = join(dir, c.name);
+    if (!existsSync(path)) {
+      if (c.required) throw new CwlExecutionError(`missing required secondary file ${path} of output ${file.path as string}`);
+      continue;
+    }
+    if (secondaryFiles.some((s) => s.path === path)) continue;
     const s = await stat(path);
-    secondaryFiles.push(s.isDirectory() ? await directoryObject(path) : await fileObject(path));
+    const obj: CwlFile | CwlDirectory = s.isDirectory() ? await directoryObject(path) : await fileObject(path);
+    // A File returned by an expression may rename the secondary file (its basename wins).
+    if (c.literal?.basename && c.literal.basename !== obj.basename) {
+      obj.basename = c.literal.basename;
+      if (obj.class === 'File') Object.assign(obj, splitName(obj.basename));
+    }
+    secondaryFiles.push(obj);
   }
   return secondaryFiles.length ? { ...file, secondaryFiles } : file;
 }
 
-async function withFormat(value: unknown, format: unknown, scope: ExpressionScope, settings: ExpressionSettings): Promise<unknown> {
-  if (Array.isArray(value)) return Promise.all(value.map((v) => withFormat(v, format, scope, settings)));
+async function withFormat(value: unknown, format: unknown, scope: ExpressionScope, settings: ExpressionSettings, namespaces?: Record<string, string>): Promise<unknown> {
+  if (Array.isArray(value)) return Promise.all(value.map((v) => withFormat(v, format, scope, settings, namespaces)));
   if (!isRecord(value) || value.class !== 'File') return value;
   const f = typeof format === 'string' ? await evaluateExpression(format, { ...scope, self: value }, settings) : format;
-  return { ...value, format: f };
+  return { ...value, format: typeof f === 'string' ? expandIri(f, namespaces) : f };
 }
 
 /** Fills path, size and checksum of Files named only by location (from cwl.output.json). */

@@ -16,12 +16,17 @@ export async function sha1Checksum(path: string): Promise<string> {
   return `sha1$${hash.digest('hex')}`;
 }
 
-/** The first {@link LOAD_CONTENTS_LIMIT_BYTES} of a file as UTF-8 text. */
+/**
+ * A file's text for `loadContents` (UTF-8).
+ *
+ * @throws Error when the file is larger than {@link LOAD_CONTENTS_LIMIT_BYTES} (CWL v1.2 requires failing)
+ */
 export async function readContents(path: string): Promise<string> {
   const handle = await open(path, 'r');
   try {
-    const buf = Buffer.alloc(LOAD_CONTENTS_LIMIT_BYTES);
+    const buf = Buffer.alloc(LOAD_CONTENTS_LIMIT_BYTES + 1);
     const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+    if (bytesRead > LOAD_CONTENTS_LIMIT_BYTES) throw new Error(`loadContents: ${path} is larger than ${LOAD_CONTENTS_LIMIT_BYTES} bytes`);
     return buf.subarray(0, bytesRead).toString('utf8');
   } finally {
     await handle.close();
@@ -45,8 +50,30 @@ export async function fileObject(path: string, options: { loadContents?: boolean
   return file;
 }
 
+/** How deep a Directory's `listing` is filled: CWL `no_listing`, `shallow_listing`, `deep_listing`. */
+export type ListingDepth = 'none' | 'shallow' | 'deep';
+
+/**
+ * The `listing` of a directory to `depth` (`shallow`: entries without their own
+ * listing), without checksums: File entries carry location, path, names and size.
+ */
+export async function listDirectory(path: string, depth: ListingDepth): Promise<(CwlFile | CwlDirectory)[]> {
+  if (depth === 'none') return [];
+  const out: (CwlFile | CwlDirectory)[] = [];
+  for (const name of (await readdir(path)).sort()) {
+    const child = join(path, name);
+    const s = await stat(child);
+    if (s.isDirectory()) {
+      const dir: CwlDirectory = { class: 'Directory', location: pathToUri(child), path: child, basename: name };
+      if (depth === 'deep') dir.listing = await listDirectory(child, 'deep');
+      out.push(dir);
+    } else out.push(await fileObject(child, { checksum: false }));
+  }
+  return out;
+}
+
 /** A CWL Directory object with a recursive `listing` of File/Directory objects. */
-export async function directoryObject(path: string, options: { checksum?: boolean; listing?: 'deep' | 'shallow' | 'none' } = {}): Promise<CwlDirectory> {
+export async function directoryObject(path: string, options: { checksum?: boolean; listing?: ListingDepth } = {}): Promise<CwlDirectory> {
   const dir: CwlDirectory = { class: 'Directory', location: pathToUri(path), path, basename: basename(path) };
   const depth = options.listing ?? 'deep';
   if (depth === 'none') return dir;

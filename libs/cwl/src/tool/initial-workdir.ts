@@ -3,7 +3,9 @@ import { dirname, isAbsolute, join } from 'node:path';
 import { CwlUnsupportedError } from '../errors/cwl-errors';
 import { evaluateExpression, type ExpressionScope, type ExpressionSettings } from '../expressions/evaluate-expression';
 import type { CommandLineTool } from '../model/cwl.types';
+import { pythonStyleJson } from '../util/exact-number';
 import { isRecord } from '../util/json';
+import { basenameOf } from '../util/uri';
 import { locationToPath } from './stage-inputs';
 import { findRequirement } from './requirements';
 
@@ -32,8 +34,13 @@ async function stageEntry(entry: unknown, outdir: string, scope: ExpressionScope
   }
   const name = entry.entryname !== undefined ? String(await evaluateExpression(String(entry.entryname), scope, settings)) : undefined;
   let value: unknown = entry.entry;
-  if (typeof value === 'string') value = await evaluateExpression(value, scope, settings);
+  if (typeof value === 'string') value = await evaluateExpression(value, scope, settings, { stripWhitespace: false });
   const writable = entry.writable === true;
+  if (value === null || value === undefined) return;
+  if (Array.isArray(value) && !name && value.every((v) => v === null || (isRecord(v) && (v.class === 'File' || v.class === 'Directory')))) {
+    for (const v of value) if (v) await placeObject(v as Record<string, unknown>, join(outdir, String(v.basename)), writable);
+    return;
+  }
   if (isRecord(value) && (value.class === 'File' || value.class === 'Directory')) {
     const target = name ? (isAbsolute(name) ? name : join(outdir, name)) : join(outdir, String(value.basename));
     await placeObject(value, target, writable);
@@ -42,15 +49,25 @@ async function stageEntry(entry: unknown, outdir: string, scope: ExpressionScope
   if (!name) throw new CwlUnsupportedError('InitialWorkDirRequirement', 'a literal entry needs an entryname');
   const target = join(outdir, name);
   await mkdir(dirname(target), { recursive: true });
-  await writeFile(target, typeof value === 'string' ? value : JSON.stringify(value));
+  await writeFile(target, typeof value === 'string' ? value : pythonStyleJson(value));
 }
 
 async function placeObject(obj: Record<string, unknown>, target: string, writable: boolean): Promise<void> {
   await mkdir(dirname(target), { recursive: true });
   if (typeof obj.location !== 'string' && typeof obj.path !== 'string') {
     if (obj.class === 'File') await writeFile(target, String(obj.contents ?? ''));
-    else await mkdir(target, { recursive: true });
+    else {
+      await mkdir(target, { recursive: true });
+      for (const entry of Array.isArray(obj.listing) ? obj.listing : []) {
+        if (isRecord(entry)) await placeObject(entry, join(target, String(entry.basename ?? basenameOf(String(entry.location ?? entry.path ?? '')))), writable);
+      }
+    }
     return;
+  }
+  if (obj.class === 'File' && Array.isArray(obj.secondaryFiles)) {
+    for (const sf of obj.secondaryFiles) {
+      if (isRecord(sf)) await placeObject(sf, join(dirname(target), String(sf.basename ?? basenameOf(String(sf.location ?? sf.path ?? '')))), writable);
+    }
   }
   const source = typeof obj.path === 'string' ? obj.path : locationToPath(obj.location as string);
   if (writable) await cp(source, target, { recursive: true });

@@ -9,6 +9,7 @@ import type { CommandLineTool } from '../model/cwl.types';
 import { buildCommandLine, toShellString } from './build-command-line';
 import { collectOutputs } from './collect-outputs';
 import { stageInitialWorkDir } from './initial-workdir';
+import { defaultListing } from './load-listing';
 import { findRequirement } from './requirements';
 import { saberHints } from './saber-hints';
 import { parseMetrics } from './score-metrics';
@@ -34,10 +35,16 @@ export async function runCommandLineTool(tool: CommandLineTool, inputs: Record<s
   await mkdir(outdir, { recursive: true });
   await mkdir(tmpdir, { recursive: true });
   const settings = expressionSettings([...tool.requirements, ...tool.hints], options.expressionTimeoutMs);
-  const staged = await stageInputs(tool.inputs, resolveInputs(tool, inputs), { dir: join(tmpdir, 'staging'), next: 0 });
   const runtime: Record<string, unknown> = {
     outdir, tmpdir, cores: options.cores ?? HOST_CORES, ram: options.ramMiB ?? 1024, outdirSize: 1024, tmpdirSize: 1024, exitCode: null,
   };
+  const resolved = resolveInputs(tool, inputs);
+  const staged = await stageInputs(tool.inputs, resolved, {
+    area: { dir: join(tmpdir, 'staging'), next: 0 },
+    loadListing: defaultListing(tool),
+    formatCheck: tool.$schemas ? 'lenient' : 'strict',
+    evaluate: (text, self) => evaluateExpression(text, { inputs: resolved, self, runtime }, settings),
+  });
   const scope: ExpressionScope = { inputs: staged, runtime };
   await stageInitialWorkDir(tool, outdir, scope, settings);
 
@@ -57,7 +64,8 @@ export async function runCommandLineTool(tool: CommandLineTool, inputs: Record<s
   const env = await toolEnvironment(tool, options, outdir, tmpdir, scope, settings);
   let outcome;
   try {
-    const request = { argv: command, cwd: outdir, env, stdinPath, stdoutPath, stderrPath, signal: options.signal, timeoutMs: options.timeoutMs };
+    const timeoutMs = minLimit(options.timeoutMs, await toolTimeLimitMs(tool, scope, settings));
+    const request = { argv: command, cwd: outdir, env, stdinPath, stdoutPath, stderrPath, signal: options.signal, timeoutMs };
     outcome = await (options.launcher ? options.launcher.launch(request) : spawnProcess(request));
   } catch (err) {
     throw new CwlExecutionError(`cannot start '${command[0]}': ${(err as Error).message}`, { cause: err });
@@ -93,6 +101,22 @@ async function toolEnvironment(tool: CommandLineTool, options: RunToolOptions, o
   const list = Array.isArray(defs) ? defs : defs && typeof defs === 'object' ? Object.entries(defs).map(([envName, envValue]) => ({ envName, envValue })) : [];
   for (const d of list as { envName: string; envValue: string }[]) env[d.envName] = String(await evaluateExpression(String(d.envValue), scope, settings));
   return env;
+}
+
+/** The ToolTimeLimit in ms, `undefined` for none or 0 (unlimited). */
+async function toolTimeLimitMs(tool: CommandLineTool, scope: ExpressionScope, settings: ReturnType<typeof expressionSettings>): Promise<number | undefined> {
+  const req = findRequirement(tool, 'ToolTimeLimit');
+  if (!req || req.timelimit === undefined) return undefined;
+  const value = typeof req.timelimit === 'string' ? await evaluateExpression(req.timelimit, scope, settings) : req.timelimit;
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds < 0) throw new CwlExecutionError(`ToolTimeLimit: timelimit must be a non-negative number of seconds, got ${JSON.stringify(value)}`);
+  return seconds === 0 ? undefined : seconds * 1000;
+}
+
+function minLimit(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Math.min(a, b);
 }
 
 function classify(tool: CommandLineTool, exitCode: number | null, killed: boolean): ToolStatus {

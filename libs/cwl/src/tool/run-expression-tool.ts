@@ -5,6 +5,15 @@ import { typeToString } from '../loader/normalize-type';
 import { describeValue, matchesType } from '../job/type-match';
 import type { ExpressionTool } from '../model/cwl.types';
 import { isRecord } from '../util/json';
+import { defaultListing } from './load-listing';
+import { stageInputs } from './stage-inputs';
+
+/**
+ * Time limit of an ExpressionTool's `expression` in ms. It is the tool's whole
+ * work, so it gets more than the 1 s of a parameter expression (CWL: ToolTimeLimit
+ * does not apply to ExpressionTools).
+ */
+export const DEFAULT_EXPRESSION_TOOL_TIMEOUT_MS = 10_000;
 
 /**
  * Runs an ExpressionTool: evaluates its `expression` with the (defaulted,
@@ -13,9 +22,15 @@ import { isRecord } from '../util/json';
  * @throws CwlInputError, CwlExpressionError, or CwlExecutionError when the
  *   result is not an object or an output does not match its type
  */
-export async function runExpressionTool(tool: ExpressionTool, inputs: Record<string, unknown>, options: { expressionTimeoutMs?: number } = {}): Promise<Record<string, unknown>> {
+export async function runExpressionTool(tool: ExpressionTool, inputs: Record<string, unknown>, options: { expressionTimeoutMs?: number; bodyTimeoutMs?: number } = {}): Promise<Record<string, unknown>> {
   const settings = expressionSettings([...tool.requirements, ...tool.hints], options.expressionTimeoutMs);
-  const result = await evaluateExpression(tool.expression, { inputs: resolveInputs(tool, inputs), runtime: {} }, settings);
+  const bodySettings = { ...settings, timeoutMs: options.bodyTimeoutMs ?? Math.max(settings.timeoutMs, DEFAULT_EXPRESSION_TOOL_TIMEOUT_MS) };
+  const resolved = resolveInputs(tool, inputs);
+  const staged = await stageInputs(tool.inputs, resolved, {
+    loadListing: defaultListing(tool),
+    evaluate: (text, self) => evaluateExpression(text, { inputs: resolved, self, runtime: {} }, settings),
+  });
+  const result = await evaluateExpression(tool.expression, { inputs: staged, runtime: {} }, bodySettings);
   if (!isRecord(result)) throw new CwlExecutionError(`ExpressionTool ${tool.id || ''} returned ${describeValue(result)}, expected an object`);
   const out: Record<string, unknown> = {};
   for (const param of tool.outputs) {

@@ -2,8 +2,14 @@ import { CwlError } from '../errors/cwl-errors';
 import { evaluateExpression, expressionSettings, type ExpressionSettings } from '../expressions/evaluate-expression';
 import type { Workflow, WorkflowStep } from '../model/cwl.types';
 import { withFileNames } from '../job/file-names';
+import { describeValue, matchesType } from '../job/type-match';
+import { typeToString } from '../loader/normalize-type';
 import { inheritRequirements } from '../tool/requirements';
 import { saberHints } from '../tool/saber-hints';
+import { readContents } from '../tool/file-objects';
+import { locationToPath } from '../tool/stage-inputs';
+import { isRecord } from '../util/json';
+import { discoverSecondaryFiles } from '../tool/secondary-files';
 import { cloneJson } from '../util/json';
 import { mergeSources } from './merge-sources';
 import { recordResult, finishStep, markDirty } from './record-result';
@@ -47,6 +53,10 @@ async function examineScope(state: WorkflowState, scopePath: string, scope: Scop
   const wf = workflowOf(state, scope);
   const inherited = inheritedOf(state, scope);
   const settings = expressionSettings([...inherited.requirements, ...inherited.hints], options.expressionTimeoutMs);
+  if (!scope.parent && !scope.inputsPrepared) {
+    scope.inputs = await prepareRootInputs(wf, scope.inputs, settings);
+    scope.inputsPrepared = true;
+  }
   const valueOf = (ref: string): unknown => {
     const slash = ref.indexOf('/');
     if (slash < 0) return scope.inputs[ref] ?? null;
@@ -78,9 +88,35 @@ async function examineScope(state: WorkflowState, scopePath: string, scope: Scop
     recordResult(state, scope.parent.scope, scope.parent.step, scope.parent.index, outputs);
     delete state.scopes[scopePath];
   } else {
+    for (const param of wf.outputs) {
+      const value = outputs[param.id];
+      if (!matchesType(value, param.type) && !(param.type === 'Any' && value === null)) {
+        throw new Error(`workflow output '${param.id}' (expected ${typeToString(param.type)}): got ${describeValue(value)}`);
+      }
+    }
     state.status = 'succeeded';
     state.outputs = outputs;
   }
+}
+
+/** Adds `contents` (at most 64 KiB) to a File, or to each File of a list. */
+async function withContents(value: unknown): Promise<unknown> {
+  if (Array.isArray(value)) return Promise.all(value.map(withContents));
+  if (!isRecord(value) || value.class !== 'File' || typeof value.contents === 'string') return value;
+  const loc = typeof value.path === 'string' ? value.path : typeof value.location === 'string' ? locationToPath(value.location) : undefined;
+  return loc ? { ...value, contents: await readContents(loc) } : value;
+}
+
+/** Finds the secondary files of the run's own inputs next to their primaries (once per run). */
+async function prepareRootInputs(wf: Workflow, inputs: Record<string, unknown>, settings: ExpressionSettings): Promise<Record<string, unknown>> {
+  const out = { ...inputs };
+  for (const param of wf.inputs) {
+    if (param.loadContents || param.inputBinding?.loadContents) out[param.id] = await withContents(out[param.id]);
+    if (!param.secondaryFiles && typeof param.type === 'string') continue;
+    const evaluate = (text: string, self: unknown): Promise<unknown> => evaluateExpression(text, { inputs, self, runtime: {} }, settings);
+    out[param.id] = await discoverSecondaryFiles(inputs[param.id], param.type, param.secondaryFiles, evaluate);
+  }
+  return out;
 }
 
 async function startStep(
@@ -92,6 +128,7 @@ async function startStep(
     let value = input.source.length > 0 ? mergeSources(input, valueOf) : null;
     if ((value === null || value === undefined) && input.default !== undefined) value = cloneJson(input.default);
     base[input.id] = withFileNames(value ?? null);
+    if (input.loadContents) base[input.id] = await withContents(base[input.id]);
   }
   const scatter = step.scatter ?? [];
   for (const name of scatter) {

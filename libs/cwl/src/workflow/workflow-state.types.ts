@@ -41,6 +41,8 @@ export interface ScopeState {
   steps: Record<string, StepState>;
   /** The step (and job index) in the parent scope this instance runs for. */
   parent?: { scope: string; step: string; index: number };
+  /** True once the root instance's inputs got their secondary files discovered on disk. */
+  inputsPrepared?: boolean;
   done: boolean;
 }
 
