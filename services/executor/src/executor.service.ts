@@ -4,7 +4,7 @@ import type { SaberConfig } from '@saber/config';
 import { StepCompleted, StepFailed, StepStarted, StepTask, taskSubject } from '@saber/contracts';
 import { BUS, EventPublisher, SABER_CONFIG } from '@saber/runtime';
 import { contextFromTraceparent, withSpan, SpanKind } from '@saber/telemetry';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -71,7 +71,9 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
     const ids = `run ${task.runId} task ${task.taskId} attempt ${attempt}`;
     const key = { runId: task.runId, stepId: task.stepId, taskId: task.taskId, attempt };
     const resultId = `${task.taskId}#${attempt}:result`;
-    await this.publisher.publish(
+    // Announced while the tool starts; awaited before the result is published, so
+    // step.started always precedes step.completed/failed on the stream.
+    const started = this.publisher.publish(
       StepStarted,
       { ...key, executorId: this.executorId, backend: this.backend.name, startedAt: new Date().toISOString() },
       { msgId: `${task.taskId}#${attempt}:started` },
@@ -82,9 +84,8 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
     let failure: Failure | null = null;
     let result;
     try {
-      // A redelivered attempt starts over in a clean directory.
-      await rm(outdir, { recursive: true, force: true });
-      await mkdir(outdir, { recursive: true });
+      // Every attempt (delivery) gets its own directory, so a redelivery never sees a
+      // crashed attempt's files; the backend creates it.
       scratch = await mkdtemp(join(tmpdir(), 'saber-task-'));
       result = await withSpan('saber.tool', { 'saber.task_id': task.taskId, 'saber.backend': this.backend.name }, () =>
         this.backend.run(task, { outdir, tmpdir: scratch!, signal: this.abort.signal }),
@@ -96,6 +97,7 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
       clearInterval(heartbeat);
       if (scratch) await rm(scratch, { recursive: true, force: true });
     }
+    await started;
     const finishedAt = new Date().toISOString();
     if (!failure && result) {
       await this.publisher.publish(
