@@ -1,9 +1,10 @@
-import { Controller, Logger } from '@nestjs/common';
+import { Controller, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { BusConsumer, BusContext, MSG_ID_HEADER } from '@saber/bus';
 import { Filters } from '@saber/contracts';
 import { Batcher } from '@saber/runtime';
 import { extractTraceContext, withSpan, SpanKind } from '@saber/telemetry';
+import { BatchLinger } from './batch-linger';
 import type { CatalogEventInput } from './ingest/catalog-event';
 import { CatalogIngestService } from './ingest/catalog-ingest.service';
 
@@ -13,6 +14,16 @@ export const CATALOG_BATCH_MAX = 500;
 /** Events the consumer holds at once; they form the batches. */
 export const CATALOG_CONSUMER_CONCURRENCY = 256;
 
+/**
+ * How long a batch that is not full waits before it is committed, in milliseconds.
+ * Events arriving meanwhile form the next batch. A batch costs about the same few
+ * statements whatever its size, and embedded PGlite blocks the event loop while it
+ * commits, so without the wait a trickle of events (a run with a few tasks in
+ * flight) commits one event per transaction. The catalog is behind the bus by at
+ * most this much longer.
+ */
+export const CATALOG_BATCH_LINGER_MS = 20;
+
 interface Pending {
   event: CatalogEventInput;
   /** Receives the event's own result (an error for an event that can never be recorded). */
@@ -20,21 +31,33 @@ interface Pending {
 }
 
 /**
- * The catalog's durable consumer of every event. Events arriving together are
- * recorded together in one transaction (group commit). An event that can never be
+ * The catalog's durable consumer of every event. Events that arrive while a batch
+ * waits ({@link CATALOG_BATCH_LINGER_MS}) or commits are recorded together in the
+ * next transaction (group commit). An event that can never be
  * recorded (malformed JSON, a payload that breaks its schema, no dedupe id) is
  * logged and acknowledged, so it cannot block the stream; a database error rejects
  * its batch, and those events are redelivered.
  */
 @Controller()
-export class CatalogEventsController {
+export class CatalogEventsController implements OnModuleDestroy {
   private readonly log = new Logger('catalog');
+  private readonly linger = new BatchLinger(CATALOG_BATCH_LINGER_MS);
   private readonly batcher = new Batcher<Pending>(async (items) => {
+    if (items.length < CATALOG_BATCH_MAX) await this.linger.wait();
     const results = await this.ingest.ingestBatch(items.map((i) => i.event));
     items.forEach((item, i) => item.settle(results[i]));
   }, CATALOG_BATCH_MAX);
 
   constructor(private readonly ingest: CatalogIngestService) {}
+
+  /**
+   * Shutdown, before the database closes: commits waiting batches at once (no more
+   * lingering) and returns when every event posted so far is committed.
+   */
+  async onModuleDestroy(): Promise<void> {
+    this.linger.release();
+    while (!this.batcher.idle) await new Promise((resolve) => setTimeout(resolve, 1));
+  }
 
   @BusConsumer({ stream: 'events', durable: 'catalog', filterSubject: Filters.allEvents, concurrency: CATALOG_CONSUMER_CONCURRENCY, raw: true })
   async event(@Payload() _data: unknown, @Ctx() ctx: BusContext): Promise<void> {

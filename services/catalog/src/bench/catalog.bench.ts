@@ -1,9 +1,12 @@
 /**
  * Catalog measurements for the README (not a test):
  *   node dist/bench/catalog.bench.js open            PGlite open+migrate: fresh directory, then reopen
- *   node dist/bench/catalog.bench.js ingest pglite [runs] [inFlight]
- *   DATABASE_URL=... node dist/bench/catalog.bench.js ingest postgres [runs] [inFlight]
+ *   node dist/bench/catalog.bench.js ingest pglite [runs] [inFlight] [batch]
+ *   DATABASE_URL=... node dist/bench/catalog.bench.js ingest postgres [runs] [inFlight] [batch]
  * Prints one JSON line per measurement. Each run is 14 events (see completedRunEvents).
+ * `batch` (default 1) is the number of consecutive events per `ingestBatch` call;
+ * 1 uses `ingest`, one transaction per event. `cpuSeconds` is this process's CPU
+ * time (user + system): for PGlite, which runs in-process, the whole cost of ingest.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -35,7 +38,7 @@ async function measureOpen(): Promise<void> {
   }
 }
 
-async function measureIngest(db: string, runs: number, inFlight: number): Promise<void> {
+async function measureIngest(db: string, runs: number, inFlight: number, batch: number): Promise<void> {
   let home: string | undefined;
   let schema: string | undefined;
   let ds: DataSource;
@@ -50,15 +53,24 @@ async function measureIngest(db: string, runs: number, inFlight: number): Promis
     const ingest = new CatalogIngestService(ds);
     const events = Array.from({ length: runs }, (_, i) => completedRunEvents(`bench-${i}`)).flat();
     let next = 0;
+    const cpu = process.cpuUsage();
     const t = performance.now();
     await Promise.all(
       Array.from({ length: inFlight }, async () => {
-        while (next < events.length) await ingest.ingest(events[next++]!);
+        while (next < events.length) {
+          if (batch <= 1) await ingest.ingest(events[next++]!);
+          else {
+            const slice = events.slice(next, (next += batch));
+            for (const r of await ingest.ingestBatch(slice)) if (r instanceof Error) throw r;
+          }
+        }
       }),
     );
     const seconds = (performance.now() - t) / 1000;
+    const used = process.cpuUsage(cpu);
+    const cpuSeconds = (used.user + used.system) / 1e6;
     console.log(
-      JSON.stringify({ measure: 'ingest', db, events: events.length, inFlight, seconds: +seconds.toFixed(2), eventsPerSecond: Math.round(events.length / seconds) }),
+      JSON.stringify({ measure: 'ingest', db, events: events.length, inFlight, batch, seconds: +seconds.toFixed(2), eventsPerSecond: Math.round(events.length / seconds), cpuSeconds: +cpuSeconds.toFixed(2) }),
     );
   } finally {
     await ds.destroy();
@@ -68,10 +80,10 @@ async function measureIngest(db: string, runs: number, inFlight: number): Promis
 }
 
 async function main(): Promise<void> {
-  const [mode, db = 'pglite', runs = '100', inFlight = '1'] = process.argv.slice(2);
+  const [mode, db = 'pglite', runs = '100', inFlight = '1', batch = '1'] = process.argv.slice(2);
   if (mode === 'open') await measureOpen();
-  else if (mode === 'ingest') await measureIngest(db, Number(runs), Number(inFlight));
-  else throw new Error('usage: catalog.bench.js open | ingest pglite|postgres [runs] [inFlight]');
+  else if (mode === 'ingest') await measureIngest(db, Number(runs), Number(inFlight), Number(batch));
+  else throw new Error('usage: catalog.bench.js open | ingest pglite|postgres [runs] [inFlight] [batch]');
 }
 
 main().catch((error: unknown) => {

@@ -1,15 +1,23 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { RunAccepted, RunCompleted, RunFailed, RunRejected, StepCompleted, StepFailed, StepReady, StepStarted } from '@saber/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
 import { isEmbeddedCatalog } from '../database/catalog-data-source';
 import { CATALOG_DATA_SOURCE } from '../database/catalog-options';
 import { type CatalogEventInput, type IngestOutcome, InvalidEventError } from './catalog-event';
 import { type CatalogContract, contractForSubject, schemaOf, traceIdOf } from './event-contracts';
-import { projectRunAccepted, projectRunCompleted, projectRunFailed, projectRunRejected } from './run.projection';
+import { BatchPlan } from './batch-plan';
+import { projectBatch } from './batch.projection';
+import { appendEvents } from './event-log';
 import { SerialQueue } from './serial-queue';
-import { json, text } from './sql-values';
-import { projectStepCompleted, projectStepFailed, projectStepReady, projectStepStarted, StepTouches } from './step.projection';
+import { text } from './sql-values';
+
+/** An event that passed validation, with its index in the batch. */
+interface ValidEvent {
+  index: number;
+  event: CatalogEventInput;
+  contract: CatalogContract | undefined;
+  payload: unknown;
+}
 
 /**
  * Records bus events: validates each payload against its contract, then in one
@@ -44,15 +52,17 @@ export class CatalogIngestService {
   }
 
   /**
-   * Records several events in ONE transaction (group commit), in order; step
-   * summaries are recomputed once per touched step at the end. An event that breaks
-   * its contract (or has no msgId/subject) gets its error in the result and is not
-   * written; the others are. A database error rejects the whole batch (rolled back,
-   * safe to retry).
+   * Records several events in ONE transaction (group commit) with a fixed number of
+   * statements, whatever the batch size (see BatchPlan and projectBatch); the result
+   * equals recording them one at a time, in order. A msgId repeated within the batch
+   * is recorded once (its first valid occurrence) and the repeats are `duplicate`. An
+   * event that breaks its contract (or has no msgId/subject) gets its error in the
+   * result and is not written; the others are. A database error rejects the whole
+   * batch (rolled back, safe to retry).
    */
   async ingestBatch(events: CatalogEventInput[]): Promise<Array<IngestOutcome | Error>> {
     const results: Array<IngestOutcome | Error> = new Array(events.length);
-    const valid: Array<{ index: number; event: CatalogEventInput; contract: CatalogContract | undefined; payload: unknown }> = [];
+    const valid: ValidEvent[] = [];
     events.forEach((event, index) => {
       try {
         if (!event.msgId) throw new InvalidEventError(`event on "${event.subject}" has no msgId (Nats-Msg-Id)`);
@@ -64,73 +74,45 @@ export class CatalogIngestService {
       }
     });
     if (valid.length === 0) return results;
-    const job = () =>
-      this.dataSource.transaction(async (em) => {
-        const touches = new StepTouches();
-        const outcomes: IngestOutcome[] = [];
-        for (const v of valid) outcomes.push(await this.record(em, v.event, v.contract, v.payload, touches));
-        await touches.flush(em);
-        return outcomes;
-      });
+    const job = () => this.dataSource.transaction((em) => this.record(em, valid));
     const outcomes = await (this.serial ? this.serial.run(job) : job());
     valid.forEach((v, i) => {
-      results[v.index] = outcomes[i];
+      results[v.index] = outcomes[i]!;
       this.logger.debug(`${outcomes[i]} ${v.event.subject} msgId=${v.event.msgId}${runIdOf(v.payload)}`);
     });
     return results;
   }
 
-  private async record(
-    em: EntityManager,
-    event: CatalogEventInput,
-    contract: CatalogContract | undefined,
-    payload: unknown,
-    touches: StepTouches,
-  ): Promise<IngestOutcome> {
-    const inserted = (await em.query(
-      `INSERT INTO events (msg_id, subject, schema, payload, trace_id)
-       VALUES ($1, $2, $3, $4::jsonb, $5)
-       ON CONFLICT (msg_id) DO NOTHING
-       RETURNING id`,
-      [
-        text(event.msgId),
-        text(event.subject),
-        text(schemaOf(event.headers, contract)),
-        json(event.payload ?? null),
-        traceIdOf(event.headers) ?? null,
-      ],
-    )) as unknown[];
-    if (inserted.length === 0) return 'duplicate';
-    switch (contract?.name) {
-      case 'run.accepted':
-        await projectRunAccepted(em, payload as RunAccepted);
-        return 'recorded';
-      case 'run.rejected':
-        await projectRunRejected(em, payload as RunRejected);
-        return 'recorded';
-      case 'run.completed':
-        await projectRunCompleted(em, payload as RunCompleted);
-        return 'recorded';
-      case 'run.failed':
-        await projectRunFailed(em, payload as RunFailed, touches);
-        return 'recorded';
-      case 'step.ready':
-        await projectStepReady(em, payload as StepReady, touches);
-        return 'recorded';
-      case 'step.started':
-        await projectStepStarted(em, payload as StepStarted, touches);
-        return 'recorded';
-      case 'step.completed':
-        await projectStepCompleted(em, payload as StepCompleted, touches);
-        return 'recorded';
-      case 'step.failed':
-        await projectStepFailed(em, payload as StepFailed, touches);
-        return 'recorded';
-      case 'run.requested':
-        return 'recorded';
-      default:
-        return 'ignored';
+  /**
+   * Appends the batch to `events` in one statement (the first event of each msgId;
+   * the others, and ids recorded before, are duplicates), then projects the new ones.
+   */
+  private async record(em: EntityManager, valid: ValidEvent[]): Promise<IngestOutcome[]> {
+    const firstOf = new Map<string, ValidEvent>();
+    for (const v of valid) {
+      const key = text(v.event.msgId)!;
+      if (!firstOf.has(key)) firstOf.set(key, v);
     }
+    const inserted = await appendEvents(
+      em,
+      [...firstOf.entries()].map(([msgId, v]) => ({
+        msg_id: msgId,
+        subject: v.event.subject,
+        schema: schemaOf(v.event.headers, v.contract) ?? null,
+        payload: v.event.payload ?? null,
+        trace_id: traceIdOf(v.event.headers) ?? null,
+      })),
+    );
+    const plans = [new BatchPlan()];
+    const outcomes = valid.map((v): IngestOutcome => {
+      const key = text(v.event.msgId)!;
+      if (!inserted.has(key) || firstOf.get(key) !== v) return 'duplicate';
+      if (plans[plans.length - 1]!.startsSegment(v.contract?.name, v.payload)) plans.push(new BatchPlan());
+      plans[plans.length - 1]!.add(v.contract?.name, v.payload);
+      return v.contract ? 'recorded' : 'ignored';
+    });
+    await projectBatch(em, plans, !this.serial);
+    return outcomes;
   }
 }
 
