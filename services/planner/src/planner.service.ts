@@ -6,7 +6,7 @@ import {
   type StepCompleted, type StepFailed, type StepTask, DEFAULT_POOL,
 } from '@saber/contracts';
 import {
-  CwlInputError, completeTask, createWorkflowState, failTask, failedReason, isFinished, readyTasks,
+  CwlInputError, completeTask, createWorkflowState, failTask, failedReason, isFinished, isTaskPending, readyTasks,
   resolveInputs, workflowOutputs, type TaskSpec,
 } from '@saber/cwl';
 import { Batcher, EventPublisher, SABER_CONFIG } from '@saber/runtime';
@@ -119,7 +119,6 @@ export class PlannerService {
         maxAttempts: request.options?.maxAttempts ?? this.config.maxAttempts,
       },
       state: createWorkflowState(loaded.process, inputs, runId),
-      inflight: {},
       costSeconds: 0,
       metrics: {},
       createdAt: new Date().toISOString(),
@@ -205,11 +204,12 @@ export class PlannerService {
       }
       const record = stored.record;
       if (record.status !== 'running') return;
-      const outbox = await this.apply(record, changes);
-      await this.flush(record, outbox);
       try {
+        const outbox = await this.apply(record, changes);
+        await this.flush(record, outbox);
         await this.store.update(record, stored.revision);
       } catch (e) {
+        this.store.forget(runId); // the cached record may be half-changed
         if (e instanceof KvConflictError && attempt < 20) continue;
         throw e;
       }
@@ -227,19 +227,15 @@ export class PlannerService {
     for (const change of changes) {
       if (change.kind === 'completed') {
         const e = change.event;
-        if (record.inflight[e.taskId]) {
-          // First result for this task: count it. A replayed or late duplicate is not counted twice.
-          record.costSeconds += e.costSeconds;
-          for (const [name, value] of Object.entries(e.metrics)) record.metrics[`${e.stepId}.${name}`] = value;
-        }
-        delete record.inflight[e.taskId];
+        if (!isTaskPending(record.state, e.taskId)) continue; // a replayed or late duplicate
+        record.costSeconds += e.costSeconds;
+        for (const [name, value] of Object.entries(e.metrics)) record.metrics[`${e.stepId}.${name}`] = value;
         completeTask(record.state, e.taskId, e.outputs);
       } else if (change.kind === 'failed') {
         const e = change.event;
         if (e.retryable) continue; // the executor retries it by redelivery
-        if (!record.inflight[e.taskId]) continue; // already finished: a late or duplicate report
+        if (!isTaskPending(record.state, e.taskId)) continue; // already finished: a late or duplicate report
         record.costSeconds += e.costSeconds;
-        delete record.inflight[e.taskId];
         failTask(record.state, e.taskId, `${e.failureType}: ${e.message}`);
         record.status = 'failed';
         outbox.end = { kind: 'failed', event: e };
@@ -249,9 +245,7 @@ export class PlannerService {
       const next = await readyTasks(record.state);
       record.state = next.state;
       for (const spec of next.tasks) {
-        const pool = poolOf(spec);
-        record.inflight[spec.taskId] = { pool, stepId: spec.stepId };
-        outbox.tasks.push({ pool, spec });
+        outbox.tasks.push({ pool: poolOf(spec), spec });
       }
       if (isFinished(record.state)) {
         const reason = failedReason(record.state);
@@ -259,7 +253,6 @@ export class PlannerService {
         outbox.end = reason ? { kind: 'failed', message: reason } : { kind: 'completed' };
       }
     }
-    if (record.status !== 'running') record.inflight = {}; // tasks still running are abandoned
     return outbox;
   }
 

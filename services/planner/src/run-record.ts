@@ -17,8 +17,6 @@ export interface RunRecord {
   options: { cache: boolean; maxAttempts: number };
   /** The CWL engine's workflow state (pure JSON). */
   state: WorkflowState;
-  /** Dispatched, unfinished tasks (their retries are the executors' redeliveries). */
-  inflight: Record<string, { pool: string; stepId: string }>;
   /** Sum of the tool seconds of every finished attempt. */
   costSeconds: number;
   /** Metrics of completed steps, `<stepId>.<name>` (last value wins). */

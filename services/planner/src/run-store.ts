@@ -24,14 +24,17 @@ const CACHE_SIZE = 1000;
  * Durable planner state in JetStream KV (`saber-runs`, one record per run, written
  * with compare-and-set), so a restarted planner continues where it stopped.
  *
- * The bytes this planner wrote last are cached: while it is the only writer, a read
- * costs no round trip. With several planners a cached revision may be stale; the
- * compare-and-set then fails, the entry is dropped, and the next read goes to KV.
+ * The record this planner wrote last is cached as the object itself: while it is the
+ * only writer, a read costs neither a round trip nor a parse. `get` hands out that
+ * object; a caller that fails between `get` and `update` must call `forget` (the
+ * object may be half-changed). With several planners a cached revision may be
+ * stale; the compare-and-set then fails, the entry is dropped, and the next read
+ * goes to KV.
  */
 @Injectable()
 export class RunStore {
   private runs?: Promise<KeyValueStore>;
-  private readonly cache = new Map<string, { bytes: Uint8Array; revision: number }>();
+  private readonly cache = new Map<string, StoredRun>();
 
   constructor(@Inject(BUS) private readonly bus: Bus) {}
 
@@ -39,16 +42,15 @@ export class RunStore {
     return (this.runs ??= this.bus.kv('saber-runs'));
   }
 
-  /** A fresh copy of the run (callers may mutate it), or null. */
+  /** The run (the cached object: see the class comment), or null. */
   async get(runId: string): Promise<StoredRun | null> {
-    let e = this.cache.get(runId);
-    if (!e) {
-      const got = await (await this.kv()).get(key(runId));
-      if (!got) return null;
-      e = { bytes: got.value, revision: got.revision };
-      this.remember(runId, e);
-    }
-    return { record: JSON.parse(dec.decode(e.bytes)) as RunRecord, revision: e.revision };
+    const cached = this.cache.get(runId);
+    if (cached) return cached;
+    const got = await (await this.kv()).get(key(runId));
+    if (!got) return null;
+    const stored = { record: JSON.parse(dec.decode(got.value)) as RunRecord, revision: got.revision };
+    this.remember(runId, stored);
+    return stored;
   }
 
   /** Stores a new run; null when a run with this id already exists. */
@@ -56,7 +58,7 @@ export class RunStore {
     const bytes = enc.encode(JSON.stringify(record));
     try {
       const revision = await (await this.kv()).create(key(record.runId), bytes);
-      this.remember(record.runId, { bytes, revision });
+      this.remember(record.runId, { record, revision });
       return revision;
     } catch (e) {
       if (e instanceof KvConflictError) return null;
@@ -69,7 +71,7 @@ export class RunStore {
     const bytes = enc.encode(JSON.stringify(record));
     try {
       const next = await (await this.kv()).update(key(record.runId), bytes, revision);
-      this.remember(record.runId, { bytes, revision: next });
+      this.remember(record.runId, { record, revision: next });
       return next;
     } catch (e) {
       this.cache.delete(record.runId);
@@ -82,7 +84,7 @@ export class RunStore {
     this.cache.delete(runId);
   }
 
-  private remember(runId: string, entry: { bytes: Uint8Array; revision: number }): void {
+  private remember(runId: string, entry: StoredRun): void {
     this.cache.delete(runId);
     this.cache.set(runId, entry);
     if (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value as string);

@@ -34,3 +34,19 @@ export function failTask(state: WorkflowState, taskId: string, error: string | E
   state.failure = { taskId, ...(stepPath ? { stepPath } : {}), message: typeof error === 'string' ? error : error.message };
   return state;
 }
+
+/**
+ * True while a task of a running workflow still awaits its result: its step is
+ * running and the task's job has no recorded outputs. False for unknown ids, for
+ * finished tasks, and once the run has ended. Lets a caller count each task's
+ * result once (a replayed completion finds it no longer pending).
+ */
+export function isTaskPending(state: WorkflowState, taskId: string): boolean {
+  if (state.status !== 'running') return false;
+  const parsed = parseTaskId(state, taskId);
+  if (!parsed) return false;
+  const stepState = state.scopes[parsed.scope]?.steps[parsed.step];
+  if (!stepState?.results || stepState.status === 'done') return false;
+  const k = flatIndex(stepState, parsed.index);
+  return k >= 0 && k < stepState.results.length && stepState.results[k] === null;
+}

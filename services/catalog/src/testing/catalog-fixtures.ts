@@ -82,7 +82,7 @@ export function completed(
   const attempt = opts.attempt ?? 1;
   return ev('step.completed', `${taskId}.${attempt}.completed`, {
     runId, stepId, taskId, attempt,
-    outputs: { out: { class: 'File', location: `file:///work/${taskId}/out.tif` } },
+    outputs: { out: { class: 'File', location: `file:///data/${taskId}/out.tif` } },
     exitCode: 0,
     costSeconds: opts.cost ?? 2.5,
     peakMemoryBytes: 3 * 2 ** 30,
