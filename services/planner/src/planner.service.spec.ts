@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { InProcessBus, type BusMessage } from '@saber/bus';
+import { loadConfig } from '@saber/config';
+import { Filters, RunCompleted, RunFailed, RunRequested, StepTask, type StepCompleted } from '@saber/contracts';
+import { EventPublisher } from '@saber/runtime';
+import { startTelemetry } from '@saber/telemetry';
+import { PlannerService } from './planner.service';
+import { RunStore } from './run-store';
+import { WorkflowSource } from './workflow-source';
+
+const NOOP = resolve(__dirname, '../../../test/workflows/noop-scatter.cwl');
+
+describe('PlannerService (in-process bus)', () => {
+  const bus = new InProcessBus();
+  const events: Array<{ subject: string; body: Record<string, unknown> }> = [];
+  const tasks: StepTask[] = [];
+  let planner: PlannerService;
+
+  before(async () => {
+    startTelemetry({ serviceName: 'planner-spec', env: {} }); // no exporter: spans exist, nothing is sent
+    await bus.start();
+    const config = loadConfig({ SABER_HOME: '/tmp/saber-planner-spec', SABER_MAX_DELIVER: '3' });
+    planner = new PlannerService(new RunStore(bus), new EventPublisher(bus), new WorkflowSource(), config);
+    await bus.consume({ stream: 'events', filterSubject: Filters.allEvents, deliver: 'all' }, async (m) => {
+      events.push({ subject: m.subject, body: m.json() });
+    });
+    await bus.consume({ stream: 'events', durable: 'planner', filterSubject: Filters.runRequested }, (m: BusMessage) => planner.onRunRequested(m));
+    await bus.consume({ stream: 'tasks', durable: 'exec', filterSubject: 'saber.tasks.>' }, async (m) => {
+      tasks.push(StepTask.parse(m.json()));
+    });
+  });
+  after(() => bus.close());
+
+  const until = async (pred: () => boolean, what: string) => {
+    for (let i = 0; i < 200 && !pred(); i++) await new Promise((r) => setTimeout(r, 10));
+    assert.ok(pred(), `timed out waiting for ${what}`);
+  };
+  const request = (id: string, items: number[]) =>
+    bus.publish(RunRequested.subject, new TextEncoder().encode(JSON.stringify(RunRequested.parse({ requestId: id, workflow: { path: NOOP }, inputs: { items } }))), { msgId: id });
+  const completion = (t: StepTask, attempt = 1, cost = 1): StepCompleted => ({
+    runId: t.runId, stepId: t.stepId, taskId: t.taskId, attempt, outputs: { code: t.inputs.item }, exitCode: 0,
+    costSeconds: cost, peakMemoryBytes: 0, metrics: { score: Number(t.inputs.item) }, executorId: 'test', cached: false, finishedAt: new Date().toISOString(),
+  });
+
+  it('dispatches one task per scatter element and completes the run once, counting each result once', async () => {
+    await request('r1', [5, 6, 7]);
+    await until(() => tasks.filter((t) => t.runId === 'r1').length === 3, '3 tasks');
+    const mine = tasks.filter((t) => t.runId === 'r1');
+    assert.deepEqual(mine.map((t) => t.taskId), ['r1:noop[0]', 'r1:noop[1]', 'r1:noop[2]']);
+    assert.deepEqual(mine.map((t) => t.inputs.item), [5, 6, 7]);
+    assert.ok(mine.every((t) => t.maxAttempts === 3 && t.outputUri.startsWith('file://') && /^00-[0-9a-f]{32}-/.test(t.traceparent ?? '')));
+    await Promise.all([...mine, mine[0]].map((t) => planner.onStepCompleted(completion(t)))); // a duplicate of the first
+    await until(() => events.some((e) => e.subject === RunCompleted.subject && e.body.runId === 'r1'), 'run.completed');
+    const done = events.filter((e) => e.subject === RunCompleted.subject && e.body.runId === 'r1');
+    assert.equal(done.length, 1);
+    assert.deepEqual(done[0].body.outputs, { codes: [5, 6, 7] });
+    assert.equal(done[0].body.costSeconds, 3, 'the duplicate completion is not counted');
+    assert.deepEqual(done[0].body.metrics, { 'noop.score': 7 });
+  });
+
+  it('ignores retryable failures (the executor retries) and fails the run on a final one', async () => {
+    await request('r2', [1, 2]);
+    await until(() => tasks.filter((t) => t.runId === 'r2').length === 2, '2 tasks');
+    const [a, b] = tasks.filter((t) => t.runId === 'r2');
+    const failure = { runId: 'r2', stepId: 'noop', taskId: a.taskId, failureType: 'tool-exit' as const, message: 'exit 3', exitCode: 3, stderrTail: 'boom', costSeconds: 0.5, executorId: 'x', finishedAt: new Date().toISOString() };
+    await planner.onStepFailed({ ...failure, attempt: 1, retryable: true });
+    await planner.onStepCompleted(completion(b));
+    assert.equal(events.some((e) => e.subject === RunFailed.subject && e.body.runId === 'r2'), false);
+    await planner.onStepFailed({ ...failure, attempt: 2, retryable: false });
+    await until(() => events.some((e) => e.subject === RunFailed.subject && e.body.runId === 'r2'), 'run.failed');
+    const failed = events.find((e) => e.subject === RunFailed.subject && e.body.runId === 'r2')!.body;
+    assert.equal(failed.failedStep, 'noop');
+    assert.equal(failed.stderrTail, 'boom');
+    assert.match(String(failed.message), /^step noop failed \(tool-exit, exit code 3\): exit 3$/);
+    // A late completion after the failure changes nothing.
+    await planner.onStepCompleted(completion(a, 3));
+    assert.equal(events.filter((e) => e.subject === RunCompleted.subject && e.body.runId === 'r2').length, 0);
+  });
+
+  it('turns a dead-lettered task into a lost-worker failure of its run', async () => {
+    await request('r3', [1]);
+    await until(() => tasks.some((t) => t.runId === 'r3'), 'task');
+    const t = tasks.find((x) => x.runId === 'r3')!;
+    const dead = { subject: 'saber.events.dlq.saber.tasks.default', data: new Uint8Array(), headers: { 'Saber-Dlq-Reason': 'max-deliveries' }, seq: 1, deliveryCount: 1,
+      json: () => t, ack: async () => undefined, nak: () => undefined, term: () => undefined, working: () => undefined } as unknown as BusMessage;
+    await planner.onDeadLetter(dead);
+    await until(() => events.some((e) => e.subject === RunFailed.subject && e.body.runId === 'r3'), 'run.failed');
+    const failed = events.find((e) => e.subject === RunFailed.subject && e.body.runId === 'r3')!.body;
+    assert.equal(failed.reason, 'lost-worker');
+    assert.match(String(failed.message), /max-deliveries/);
+  });
+});
