@@ -33,12 +33,12 @@ export async function startEmbedded(config: SaberConfig, options: EmbeddedOption
   const bus = new InProcessBus();
   await bus.start();
   // Loaded only when used: the catalog brings TypeORM and PGlite (a slower start).
-  const catalog = options.catalog === false ? [] : [(await import('@saber/catalog')).CatalogServiceModule.forRoot({ home: config.home })];
+  const catalog = options.catalog === false ? [] : [(await import('@saber/catalog')).EmbeddedCatalogModule.forRoot({ home: config.home })];
 
   @Module({
     imports: [
       RuntimeModule.forRoot({ service: 'embedded', config, bus }),
-      // Embedded mode always keeps its catalog in PGlite under SABER_HOME.
+      // Embedded mode keeps its catalog in PGlite under SABER_HOME, on a worker thread.
       ...catalog,
       PlannerModule,
       ExecutorModule,

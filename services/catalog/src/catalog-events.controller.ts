@@ -1,4 +1,4 @@
-import { Controller, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Controller, Inject, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { BusConsumer, BusContext, MSG_ID_HEADER } from '@saber/bus';
 import { Filters } from '@saber/contracts';
@@ -6,7 +6,7 @@ import { Batcher } from '@saber/runtime';
 import { extractTraceContext, withSpan, SpanKind } from '@saber/telemetry';
 import { BatchLinger } from './batch-linger';
 import type { CatalogEventInput } from './ingest/catalog-event';
-import { CatalogIngestService } from './ingest/catalog-ingest.service';
+import { CATALOG_SINK, type CatalogSink } from './ingest/catalog-sink';
 
 /** Most events recorded in one transaction. */
 export const CATALOG_BATCH_MAX = 500;
@@ -48,7 +48,7 @@ export class CatalogEventsController implements OnModuleDestroy {
     items.forEach((item, i) => item.settle(results[i]));
   }, CATALOG_BATCH_MAX);
 
-  constructor(private readonly ingest: CatalogIngestService) {}
+  constructor(@Inject(CATALOG_SINK) private readonly ingest: CatalogSink) {}
 
   /**
    * Shutdown, before the database closes: commits waiting batches at once (no more

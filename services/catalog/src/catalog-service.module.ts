@@ -1,6 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CatalogModule, type CatalogModuleOptions } from './catalog.module';
 import { CatalogEventsController } from './catalog-events.controller';
+import { CatalogIngestService } from './ingest/catalog-ingest.service';
+import { CATALOG_SINK } from './ingest/catalog-sink';
 
 /** The catalog as a SABER service: the database module plus its bus consumer. */
 @Module({})
@@ -10,6 +12,7 @@ export class CatalogServiceModule {
       module: CatalogServiceModule,
       imports: [CatalogModule.forRoot(options)],
       controllers: [CatalogEventsController],
+      providers: [{ provide: CATALOG_SINK, useExisting: CatalogIngestService }],
     };
   }
 }

@@ -31,3 +31,6 @@ export * from './collect/collect.controller';
 export * from './health/health.controller';
 export * from './catalog-events.controller';
 export * from './catalog-service.module';
+export * from './ingest/catalog-sink';
+export * from './embedded/embedded-catalog.module';
+export * from './embedded/catalog-worker.client';

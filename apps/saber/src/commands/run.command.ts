@@ -1,5 +1,5 @@
 import { JetStreamBus, type Bus } from '@saber/bus';
-import type { CatalogQueryService as CatalogQuery } from '@saber/catalog';
+import type { CatalogRunReader } from '@saber/catalog';
 import { loadConfig } from '@saber/config';
 import { RunRequested } from '@saber/contracts';
 import { loadJob, stringifyCwlJson } from '@saber/cwl';
@@ -81,12 +81,12 @@ const SETTLE_TIMEOUT_MS = 10_000;
 /** Lets the embedded catalog record the run's end (so `saber status` sees it), then stops the services. */
 async function settleEmbedded(runId: string, embedded: Awaited<ReturnType<typeof startEmbedded>>) {
   try {
-    const { CatalogQueryService } = await import('@saber/catalog');
-    const query: CatalogQuery = embedded.app.get(CatalogQueryService, { strict: false });
+    const { CATALOG_RUN_READER } = await import('@saber/catalog');
+    const reader: CatalogRunReader = embedded.app.get(CATALOG_RUN_READER, { strict: false });
     const until = Date.now() + SETTLE_TIMEOUT_MS;
     while (Date.now() < until) {
-      const run = await query.getRun(runId);
-      if (run && ['completed', 'failed', 'rejected'].includes(String(run.status))) break;
+      const status = await reader.runStatus(runId);
+      if (status && ['completed', 'failed', 'rejected'].includes(status)) break;
       await new Promise((r) => setTimeout(r, 25));
     }
   } finally {
