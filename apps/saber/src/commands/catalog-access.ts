@@ -1,4 +1,4 @@
-import { CatalogQueryService, openCatalogDataSource } from '@saber/catalog';
+import type { CatalogQueryService } from '@saber/catalog';
 import { loadConfig } from '@saber/config';
 import { resolve } from 'node:path';
 
@@ -10,6 +10,8 @@ export interface CatalogAccessOptions {
 
 /** Opens the catalog, runs `fn` on its query service, closes it. */
 export async function withCatalog<T>(opts: CatalogAccessOptions, fn: (q: CatalogQueryService) => Promise<T>): Promise<T> {
+  // Loaded on demand: TypeORM and PGlite slow down the start of every other command.
+  const { CatalogQueryService: Query, openCatalogDataSource } = await import('@saber/catalog');
   const config = loadConfig(process.env, opts.home ? { home: resolve(opts.home) } : {});
   const ds = await openCatalogDataSource({
     databaseUrl: opts.databaseUrl ?? config.databaseUrl,
@@ -17,7 +19,7 @@ export async function withCatalog<T>(opts: CatalogAccessOptions, fn: (q: Catalog
     schema: (opts.databaseUrl ?? config.databaseUrl) ? config.dbSchema : undefined,
   });
   try {
-    return await fn(new CatalogQueryService(ds));
+    return await fn(new Query(ds));
   } finally {
     await ds.destroy();
   }

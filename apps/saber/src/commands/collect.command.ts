@@ -1,4 +1,3 @@
-import { toCsv } from '@saber/catalog';
 import { writeFile } from 'node:fs/promises';
 import { withCatalog, type CatalogAccessOptions } from './catalog-access';
 
@@ -15,6 +14,7 @@ export async function collectCommand(target: string, opts: CatalogAccessOptions 
       process.stderr.write(`no run or workflow "${target}" in the catalog\n`);
       return 1;
     }
+    const { toCsv } = await import('@saber/catalog');
     await writeFile(opts.csv, toCsv(rows));
     process.stderr.write(`${rows.length} rows written to ${opts.csv}\n`);
     return 0;

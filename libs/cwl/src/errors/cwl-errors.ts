@@ -51,9 +51,14 @@ export class CwlNotFoundError extends CwlError {
   readonly retryable = false;
   /** The path or URI that could not be read. */
   readonly path: string;
-  constructor(path: string, options?: { cause?: unknown }) {
-    super(`CWL document not found: ${path}`, options);
+  /** Where the missing document was referenced (`run:`, `$import`), when it was; its message says what was missing. */
+  readonly issue?: ValidationIssue;
+  constructor(path: string, options?: { cause?: unknown; referencedAt?: SourcePosition; detail?: string }) {
+    const at = options?.referencedAt;
+    const detail = options?.detail ?? `CWL document not found: ${path}`;
+    super(at ? formatIssue({ ...at, message: detail }) : `CWL document not found: ${path}`, options);
     this.path = path;
+    if (at) this.issue = { ...at, message: detail };
   }
 }
 

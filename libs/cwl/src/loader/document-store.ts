@@ -72,11 +72,17 @@ export class DocumentStore {
       return node;
     }
     if (!isRecord(node)) return node;
-    if (typeof node.$import === 'string' && Object.keys(node).length === 1) {
-      return this.get(resolveUri(node.$import, base));
-    }
-    if (typeof node.$include === 'string' && Object.keys(node).length === 1) {
-      return this.readText(resolveUri(node.$include, base));
+    for (const directive of ['$import', '$include'] as const) {
+      const ref = node[directive];
+      if (typeof ref !== 'string' || Object.keys(node).length !== 1) continue;
+      const target = resolveUri(ref, base);
+      try {
+        return directive === '$import' ? this.get(target) : this.readText(target);
+      } catch (err) {
+        if (!(err instanceof CwlNotFoundError) || err.issue) throw err;
+        const at = this.positions.of(node, directive, 'value') ?? { file: displayName(base), line: 0, column: 0 };
+        throw new CwlNotFoundError(err.path, { cause: err, referencedAt: at, detail: `'${directive}: ${ref}': no such file ${err.path}` });
+      }
     }
     for (const key of Object.keys(node)) node[key] = this.resolveDirectives(node[key], base);
     return node;

@@ -20,3 +20,18 @@ export function isExtensionKey(key: string): boolean {
 
 /** The `cwlVersion` values this engine accepts. */
 export const SUPPORTED_VERSIONS: ReadonlySet<string> = new Set(['v1.0', 'v1.1', 'v1.2', 'v1.2.0', 'v1.2.1']);
+
+/** Requirement classes of CWL v1.0–v1.2 (`requirements` must use one of these or a namespaced `x:Y` class). */
+export const REQUIREMENT_CLASSES: readonly string[] = [
+  'InlineJavascriptRequirement', 'SchemaDefRequirement', 'DockerRequirement', 'SoftwareRequirement', 'InitialWorkDirRequirement',
+  'EnvVarRequirement', 'ShellCommandRequirement', 'ResourceRequirement', 'LoadListingRequirement', 'WorkReuse', 'NetworkAccess',
+  'InplaceUpdateRequirement', 'ToolTimeLimit', 'SubworkflowFeatureRequirement', 'ScatterFeatureRequirement',
+  'MultipleInputFeatureRequirement', 'StepInputExpressionRequirement', 'saber',
+];
+
+/** Allowed values of the step enums, by field name. */
+export const STEP_ENUMS: Readonly<Record<'scatterMethod' | 'linkMerge' | 'pickValue', readonly string[]>> = {
+  scatterMethod: ['dotproduct', 'nested_crossproduct', 'flat_crossproduct'],
+  linkMerge: ['merge_nested', 'merge_flattened'],
+  pickValue: ['first_non_null', 'the_only_non_null', 'all_non_null'],
+};

@@ -4,8 +4,10 @@ import type {
 import { closestName } from '../util/suggest';
 import { isRecord, shortName } from '../util/json';
 import { fragmentOf, resolveUri, stripFragment } from '../util/uri';
-import { isExtensionKey, PROCESS_FIELDS, SUPPORTED_VERSIONS } from './known-fields';
-import { report, type NormalizeContext, type Scope } from './normalize-context';
+import { CwlNotFoundError } from '../errors/cwl-errors';
+import { checkDeclaredTypes } from './check-types';
+import { isExtensionKey, PROCESS_FIELDS, REQUIREMENT_CLASSES, SUPPORTED_VERSIONS } from './known-fields';
+import { positionOf, report, type NormalizeContext, type Scope } from './normalize-context';
 import { localRef, normalizeInputs, normalizeOutputs, normalizeRequirements } from './normalize-params';
 import { isBefore12, normalizeSteps } from './normalize-step';
 import { normalizeType } from './normalize-type';
@@ -68,10 +70,14 @@ export function normalizeProcess(raw: Record<string, unknown>, ctx: NormalizeCon
     const hint = closestName(key, fields);
     report(ctx, scope, raw, key, `unknown field '${key}' in ${String(cls)}${hint ? `; did you mean '${hint}'?` : ''}`);
   }
+  checkRequiredFields(raw, String(cls), ctx, scope);
+  checkRequirementClasses(raw.requirements, ctx, scope);
   const requirements = normalizeRequirements(raw.requirements);
   const hints = normalizeRequirements(raw.hints);
   if (isBefore12(cwlVersion)) checkIntegerResources(requirements, raw, ctx, scope);
   scope.schemaDefs = withSchemaDefs(scope.schemaDefs, requirements);
+  checkDeclaredTypes(raw.inputs, 'input', ctx, scope);
+  checkDeclaredTypes(raw.outputs, 'output', ctx, scope);
   const id = typeof raw.id === 'string' ? shortName(raw.id.replace(/#$/, '')) : '';
   const fullId = typeof raw.id === 'string' ? raw.id.slice(raw.id.indexOf('#') + 1) : '';
   const base: ProcessBase = {
@@ -111,10 +117,42 @@ function resolveRun(ref: string | Record<string, unknown>, rawStep: unknown, ctx
       report(ctx, scope, rawStep, 'run', `'run: ${ref}' is recursive`, 'value');
       return undefined;
     }
-    return normalizeProcessAt(target, ctx, { cwlVersion: scope.cwlVersion, schemaDefs: scope.schemaDefs, namespaces: scope.namespaces });
+    try {
+      return normalizeProcessAt(target, ctx, { cwlVersion: scope.cwlVersion, schemaDefs: scope.schemaDefs, namespaces: scope.namespaces });
+    } catch (err) {
+      if (!(err instanceof CwlNotFoundError) || err.issue) throw err;
+      const at = positionOf(ctx, scope, rawStep, 'run', 'value');
+      const step = isRecord(rawStep) && typeof rawStep.id === 'string' ? `step '${shortName(rawStep.id)}': ` : '';
+      throw new CwlNotFoundError(err.path, { cause: err, referencedAt: at, detail: `${step}'run: ${ref}': no such file ${err.path}` });
+    }
   }
   const innerId = typeof ref.id === 'string' ? ref.id : `${parentUri}/${ctx.runStack.length}`;
   return normalizeProcess(ref, ctx, scope, innerId.includes(':') ? innerId : `${stripFragment(parentUri)}#${innerId.replace(/^#/, '')}`);
+}
+
+/** `inputs` and `outputs` are required of every process, `steps` of a workflow, `expression` of an ExpressionTool. */
+function checkRequiredFields(raw: Record<string, unknown>, cls: string, ctx: NormalizeContext, scope: Scope): void {
+  const required = ['inputs', 'outputs', ...(cls === 'Workflow' ? ['steps'] : cls === 'ExpressionTool' ? ['expression'] : [])];
+  for (const field of required) {
+    if (raw[field] !== undefined) continue;
+    const empty = field === 'expression' ? '' : ` (write '${field}: []' when there are none)`;
+    report(ctx, scope, raw, 'class', `${cls} is missing required field '${field}'${empty}`);
+  }
+}
+
+/** `requirements` must name known classes (unknown ones belong in `hints` or under a namespace prefix). */
+function checkRequirementClasses(raw: unknown, ctx: NormalizeContext, scope: Scope): void {
+  const entries: [string, unknown, string | number][] = Array.isArray(raw)
+    ? raw.map((r, i) => [isRecord(r) ? String(r.class) : String(r), isRecord(r) ? r : raw, isRecord(r) ? 'class' : i])
+    : isRecord(raw)
+      ? Object.keys(raw).map((cls) => [cls, raw, cls])
+      : [];
+  for (const [cls, node, key] of entries) {
+    if (REQUIREMENT_CLASSES.includes(cls) || isExtensionKey(cls)) continue;
+    const hint = closestName(cls, REQUIREMENT_CLASSES);
+    const advice = hint ? `did you mean '${hint}'?` : "move it to 'hints' or give it a namespace prefix (e.g. 'saber:')";
+    report(ctx, scope, node, key, `unknown requirement '${cls}'; ${advice}`, Array.isArray(raw) ? 'value' : 'key');
+  }
 }
 
 /** Before v1.2, ResourceRequirement amounts are integers (`coresMin: .5` is invalid). */

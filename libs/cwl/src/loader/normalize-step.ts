@@ -1,7 +1,7 @@
 import type { CwlProcess, LinkMergeMethod, PickValueMethod, ScatterMethod, WorkflowStep, WorkflowStepInput } from '../model/cwl.types';
 import { closestName } from '../util/suggest';
 import { isRecord, shortName } from '../util/json';
-import { isExtensionKey, STEP_FIELDS } from './known-fields';
+import { isExtensionKey, STEP_ENUMS, STEP_FIELDS } from './known-fields';
 import { report, type NormalizeContext, type Scope } from './normalize-context';
 import { entriesOf, localRef, normalizeRequirements, resolveFileLocations } from './normalize-params';
 
@@ -11,6 +11,8 @@ export interface StepPair {
   raw: Record<string, unknown>;
   /** The raw `in` entries by step input id. */
   rawInputs: Map<string, Record<string, unknown>>;
+  /** False when `run` could not be loaded (the step then runs a placeholder with no inputs or outputs). */
+  resolved: boolean;
 }
 
 /** Resolves a step's `run` (reference or inline object) to a normalized process. */
@@ -31,7 +33,14 @@ export function normalizeSteps(raw: unknown, ctx: NormalizeContext, scope: Scope
     else if (typeof body.run === 'string' || isRecord(body.run)) run = resolveRun(body.run, body);
     else report(ctx, scope, body, 'run', `step '${stepId}': 'run' must be a path or a process object`, 'value');
     const rawInputs = new Map<string, Record<string, unknown>>();
-    const inputs = entriesOf(body.in, 'source').map(({ id: inId, body: inBody }) => {
+    const inputs = entriesOf(body.in, 'source').map(({ id: inId, body: inBody, key }) => {
+      if (isRecord(body.in) && body.in[key] !== inBody) {
+        // Shorthand `in: {i: src}`: the synthesized body has no position of its own; use the value's.
+        const at = ctx.store.positions.of(body.in, key, 'value');
+        if (at) ctx.store.positions.set(inBody, { self: at, keys: { source: at }, values: { source: at } });
+      }
+      checkEnum(ctx, scope, inBody, 'linkMerge', `step '${stepId}' input '${shortName(inId)}'`);
+      checkEnum(ctx, scope, inBody, 'pickValue', `step '${stepId}' input '${shortName(inId)}'`);
       const input = normalizeStepInput(shortName(inId), inBody, workflowId, scope.docUri);
       rawInputs.set(input.id, inBody);
       return input;
@@ -46,12 +55,35 @@ export function normalizeSteps(raw: unknown, ctx: NormalizeContext, scope: Scope
       hints: normalizeRequirements(body.hints),
     };
     if (body.scatter !== undefined) step.scatter = (Array.isArray(body.scatter) ? body.scatter : [body.scatter]).map((s) => shortName(String(s)));
+    checkEnum(ctx, scope, body, 'scatterMethod', `step '${stepId}'`);
     if (typeof body.scatterMethod === 'string') step.scatterMethod = body.scatterMethod as ScatterMethod;
     if (body.when !== undefined && isBefore12(scope.cwlVersion)) report(ctx, scope, body, 'when', `step '${stepId}': 'when' needs cwlVersion v1.2 (document is ${scope.cwlVersion})`);
     if (typeof body.when === 'string') step.when = body.when;
-    pairs.push({ step, raw: body, rawInputs });
+    if (run) checkStepOutputs(step, run, body, ctx, scope);
+    pairs.push({ step, raw: body, rawInputs, resolved: run !== undefined });
   }
   return pairs;
+}
+
+function checkEnum(ctx: NormalizeContext, scope: Scope, body: Record<string, unknown>, field: keyof typeof STEP_ENUMS, where: string): void {
+  const value = body[field];
+  const allowed = STEP_ENUMS[field];
+  if (value === undefined || (typeof value === 'string' && allowed.includes(value))) return;
+  const hint = typeof value === 'string' ? closestName(value, allowed) : undefined;
+  const expected = hint ? `did you mean '${hint}'?` : `expected one of ${allowed.join(', ')}`;
+  report(ctx, scope, body, field, `${where}: invalid ${field} '${String(value)}'; ${expected}`, 'value');
+}
+
+/** Every name in a step's `out` must be an output of the process it runs. */
+function checkStepOutputs(step: WorkflowStep, run: CwlProcess, body: Record<string, unknown>, ctx: NormalizeContext, scope: Scope): void {
+  const declared = run.outputs.map((o) => o.id);
+  step.out.forEach((name, i) => {
+    if (declared.includes(name)) return;
+    const hint = closestName(name, declared);
+    const node = Array.isArray(body.out) ? body.out : body;
+    const expected = hint ? `did you mean '${hint}'?` : `it has ${declared.length ? declared.map((d) => `'${d}'`).join(', ') : 'no outputs'}`;
+    report(ctx, scope, node, Array.isArray(body.out) ? i : 'out', `step '${step.id}': its run declares no output '${name}'; ${expected}`, 'value');
+  });
 }
 
 function normalizeStepInput(id: string, body: Record<string, unknown>, workflowId: string, base: string): WorkflowStepInput {

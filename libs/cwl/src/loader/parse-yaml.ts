@@ -48,13 +48,24 @@ export function parseYaml(text: string, file: string, positions: SourcePositions
     return yaml.load(text, { filename: file, listener, schema: CWL_YAML_SCHEMA } as yaml.LoadOptions);
   } catch (err) {
     if (err instanceof yaml.YAMLException) {
-      const mark = err.mark as { line?: number; column?: number } | undefined;
+      const mark = err.mark as { line?: number; column?: number; position?: number } | undefined;
       throw new CwlValidationError([
-        { file, line: (mark?.line ?? -1) + 1, column: (mark?.column ?? -1) + 1, message: `YAML syntax error: ${err.reason}` },
+        { file, line: (mark?.line ?? -1) + 1, column: (mark?.column ?? -1) + 1, message: `YAML syntax error: ${explainReason(err.reason, text, mark?.position)}` },
       ]);
     }
     throw err;
   }
+}
+
+/** Adds what to do to js-yaml's terse reasons (the key of a duplicate, the likely cause). */
+function explainReason(reason: string, text: string, offset: number | undefined): string {
+  if (reason === 'duplicated mapping key') {
+    const key = /^\s*([^:\n]+?)\s*:/.exec(text.slice(offset ?? 0))?.[1];
+    return key ? `duplicated mapping key '${key}' (each key may appear once per mapping)` : reason;
+  }
+  if (reason.startsWith('tab characters')) return `${reason}; indent with spaces`;
+  if (reason.includes('flow collection')) return `${reason}; is a '[' or '{' above left unclosed?`;
+  return reason;
 }
 
 function computeLineStarts(text: string): number[] {

@@ -1,0 +1,13 @@
+cwlVersion: v1.2
+class: Workflow
+inputs:
+  f: File
+outputs:
+  result:
+    type: File
+    outputSource: copy/out
+steps:
+  copy:
+    run: {class: ExpressionTool, inputs: {i: File}, outputs: {o: File}, expression: "${return {o: inputs.i};}"}
+    in: {i: f}
+    out: [o]

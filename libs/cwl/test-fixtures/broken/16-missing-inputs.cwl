@@ -1,0 +1,4 @@
+cwlVersion: v1.2
+class: CommandLineTool
+baseCommand: echo
+outputs: []

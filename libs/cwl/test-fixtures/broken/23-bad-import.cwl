@@ -1,0 +1,7 @@
+cwlVersion: v1.2
+class: CommandLineTool
+baseCommand: echo
+requirements:
+  - $import: no-such-requirements.yml
+inputs: []
+outputs: []

@@ -1,0 +1,5 @@
+cwlVersion: v1.3
+class: CommandLineTool
+baseCommand: echo
+inputs: []
+outputs: []
