@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import { Client } from 'pg';
+import type { DataSource } from 'typeorm';
+import { openCatalogDataSource } from '../database/catalog-data-source';
 
 /**
  * `DATABASE_URL` of the integration tests' PostgreSQL; fails the test with a clear
@@ -30,4 +33,23 @@ export async function dropSchema(url: string, schema: string): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+/**
+ * Registers `before`/`after` hooks that open a migrated catalog on DATABASE_URL in a
+ * fresh random schema and drop that schema afterwards. Returns the data source's getter.
+ */
+export function usePostgresCatalog(): { dataSource: () => DataSource; url: () => string; schema: string } {
+  const schema = randomSchema();
+  let url = '';
+  let dataSource: DataSource | undefined;
+  before(async () => {
+    url = requireDatabaseUrl();
+    dataSource = await openCatalogDataSource({ databaseUrl: url, home: '/nonexistent', schema });
+  });
+  after(async () => {
+    if (dataSource?.isInitialized) await dataSource.destroy();
+    if (url) await dropSchema(url, schema);
+  });
+  return { dataSource: () => dataSource!, url: () => url, schema };
 }
