@@ -89,7 +89,7 @@ try {
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
-const ratio = (a, b) => (r[a] && r[b] ? (r[a] / r[b]).toFixed(3) : 'n/a');
+const ratio = (a, b) => (r[a] && r[b] ? (r[a] / r[b]).toPrecision(3) : 'n/a');
 const fmt = (k) => (r[k] === undefined ? 'n/a' : r[k].toFixed(2));
 console.log(
   `cwl: validate_saber_s=${fmt('validate_saber_s')} validate_cwltool_s=${fmt('validate_cwltool_s')} validate_ratio=${ratio('validate_saber_s', 'validate_cwltool_s')} ` +
