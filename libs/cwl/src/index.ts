@@ -33,3 +33,4 @@ export { ForkServerLauncher, LauncherUnavailableError } from './launcher/fork-se
 export type { SpawnRequest, SpawnOutcome } from './tool/spawn-process';
 export { relocateOutputs } from './runner/relocate-outputs';
 export { stringifyCwlJson, parseCwlJson, isExactNumber, type ExactNumber } from './util/exact-number';
+export { canonicalHash, canonicalJson } from './util/canonical-json';

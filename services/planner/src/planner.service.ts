@@ -6,12 +6,11 @@ import {
   type StepCompleted, type StepFailed, type StepTask, DEFAULT_POOL,
 } from '@saber/contracts';
 import {
-  CwlInputError, completeTask, createWorkflowState, failTask, failedReason, isFinished, isTaskPending, readyTasks,
+  CwlInputError, canonicalHash, completeTask, createWorkflowState, failTask, failedReason, isFinished, isTaskPending, readyTasks,
   resolveInputs, workflowOutputs, type TaskSpec,
 } from '@saber/cwl';
 import { Batcher, EventPublisher, SABER_CONFIG } from '@saber/runtime';
 import { contextFromTraceparent, extractTraceContext, tracer, traceparentOf, withSpan, SpanKind, type Span } from '@saber/telemetry';
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { RunRecord } from './run-record';
@@ -341,8 +340,13 @@ function poolOf(spec: TaskSpec): string {
   return typeof q === 'string' && /^[A-Za-z0-9_-]+$/.test(q) ? q : DEFAULT_POOL;
 }
 
-function hashOf(value: unknown): string {
-  return createHash('sha256').update(JSON.stringify(value)).digest('hex');
+/** Tool hashes by object: the elements of one scatter share their tool object, so it is hashed once. */
+const toolHashes = new WeakMap<object, string>();
+
+function hashOf(tool: object): string {
+  let h = toolHashes.get(tool);
+  if (!h) toolHashes.set(tool, (h = canonicalHash(tool)));
+  return h;
 }
 
 function stepIds(process: { class: string; steps?: Array<{ id: string }> }): string[] {
