@@ -4,6 +4,7 @@ import { CwlError, CwlUnsupportedError, loadDocument, loadJob, relocateOutputs, 
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { EventPublisher } from '@saber/runtime';
 import { startEmbedded } from '../embedded';
 import { followRun } from './follow-run';
 import { ProgressView } from './progress-view';
@@ -18,8 +19,6 @@ export interface CwlRunnerOptions {
   quiet?: boolean;
   basedir?: string;
 }
-
-const enc = new TextEncoder();
 
 /**
  * `saber cwl-runner [--outdir DIR] [--quiet] TOOL [JOB]`: the standard `cwl-runner`
@@ -51,7 +50,7 @@ export async function cwlRunnerCommand(tool: string, job: string | undefined, op
     const requestId = newRunId();
     const follower = await followRun(saber.bus, requestId, new ProgressView(false));
     const request = RunRequested.parse({ requestId, workflow: { path: resolve(tool) }, inputs, options: { cache: false } });
-    await saber.bus.publish(RunRequested.subject, enc.encode(JSON.stringify(request)), { msgId: requestId });
+    await new EventPublisher(saber.bus).publish(RunRequested, request, { msgId: requestId });
     const end = await follower.done;
     await follower.stop();
     if (end.kind === 'completed') {

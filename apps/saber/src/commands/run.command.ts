@@ -3,7 +3,8 @@ import type { CatalogRunReader } from '@saber/catalog';
 import { loadConfig } from '@saber/config';
 import { RunRequested } from '@saber/contracts';
 import { loadJob, stringifyCwlJson } from '@saber/cwl';
-import { injectTraceHeaders, withSpan } from '@saber/telemetry';
+import { EventPublisher } from '@saber/runtime';
+import { withSpan } from '@saber/telemetry';
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { startEmbedded } from '../embedded';
@@ -20,8 +21,6 @@ export interface RunCommandOptions {
   /** Record the run in the embedded catalog (default true). */
   catalog?: boolean;
 }
-
-const enc = new TextEncoder();
 
 /** A fresh run id: sortable by time, unique. */
 export function newRunId(): string {
@@ -58,12 +57,7 @@ export async function runCommand(workflow: string, job: string | undefined, opts
   let end: RunEnd;
   try {
     // The request starts the run's trace: every later span and message joins it.
-    await withSpan('saber.request', { 'saber.run_id': requestId }, () =>
-      bus.publish(RunRequested.subject, enc.encode(JSON.stringify(request)), {
-        msgId: requestId,
-        headers: injectTraceHeaders({ 'Saber-Schema': 'run.requested/v1' }),
-      }),
-    );
+    await withSpan('saber.request', { 'saber.run_id': requestId }, () => new EventPublisher(bus).publish(RunRequested, request, { msgId: requestId }));
     end = await follower.done;
   } finally {
     progress.stop();
