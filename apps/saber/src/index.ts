@@ -5,6 +5,9 @@
 export * from './embedded';
 export * from './main';
 export * from './commands/run.command';
+export * from './commands/deploy.command';
+export * from './commands/follow-sweep';
+export * from './commands/sweep-progress-view';
 export * from './commands/follow-run';
 export * from './commands/progress-view';
 export { TestCluster, REPO_ROOT } from './e2e/cluster';

@@ -2,6 +2,7 @@
 import './tracing';
 import { Command, Option } from 'commander';
 import { runCommand } from './commands/run.command';
+import { deployCommand } from './commands/deploy.command';
 import { upCommand } from './commands/up.command';
 import { validateCommand } from './commands/validate.command';
 import { statusCommand } from './commands/status.command';
@@ -29,6 +30,23 @@ export function buildCli(): Command {
     .option('--no-cache', 'do not reuse cached step results')
     .option('--no-catalog', 'do not record the run (embedded mode only)')
     .action(async (wf: string, job: string | undefined, o) => exit(await runCommand(wf, job, o)));
+
+  program
+    .command('deploy')
+    .description('run a block sweep (the original conduit parse -p, and start it): one run per block/iteration; prints the sweep result as JSON')
+    .argument('<workflow>', 'CWL workflow or tool')
+    .argument('<job>', 'job file (YAML/JSON) with the inputs every block shares')
+    .requiredOption('--sweep <sweep.yml>', 'parameterization file (original SABER format; optional block: section)')
+    .option('--nats <url>', 'submit to a NATS cluster instead of running embedded (default: $NATS_URL)')
+    .option('--namespace <ns>', 'deployment namespace on the NATS server ($SABER_NAMESPACE)')
+    .option('--home <dir>', 'embedded state directory ($SABER_HOME, default .saber)')
+    .option('--max-attempts <n>', 'runs per block at most, first attempt included (default $SABER_SWEEP_MAX_ATTEMPTS of the blocker, 2)')
+    .option('--max-in-flight <n>', 'block runs at once at most (default $SABER_SWEEP_MAX_IN_FLIGHT of the blocker, 32)')
+    .option('--fail-fast', 'start no more blocks after one fails for good')
+    .option('--no-progress', 'no progress bar on stderr')
+    .option('--no-cache', 'do not reuse cached step results')
+    .option('--no-catalog', 'do not record the runs (embedded mode only)')
+    .action(async (wf: string, job: string, o) => exit(await deployCommand(wf, job, o)));
 
   program
     .command('status')

@@ -13,20 +13,35 @@ export const ENV = {
   SABER_HOME: 'SABER_HOME',
   /** Directory (shared by all executors in distributed mode) where task outputs are written. */
   SABER_WORK_DIR: 'SABER_WORK_DIR',
+  /** Directory of the step cache (shared by all executors in distributed mode); default `$SABER_WORK_DIR/cache`. */
+  SABER_CACHE_DIR: 'SABER_CACHE_DIR',
   /** Prefix isolating streams, subjects and buckets of one deployment on a shared NATS server. */
   SABER_NAMESPACE: 'SABER_NAMESPACE',
   /** Executor pool this executor serves (`saber: queue` of a step picks the pool). */
   SABER_POOL: 'SABER_POOL',
   /** Tasks one executor process runs at once. */
   SABER_EXECUTOR_CONCURRENCY: 'SABER_EXECUTOR_CONCURRENCY',
-  /** Executor backend: `local` (processes) for now; `docker` and `batch` later. */
+  /** Executor backend: `local` (processes) or `docker` (tools with a DockerRequirement in containers); `batch` later. */
   SABER_EXECUTOR_BACKEND: 'SABER_EXECUTOR_BACKEND',
+  /**
+   * Docker Engine endpoint of the `docker` backend, as for the docker CLI: `unix:///path/docker.sock`
+   * or `tcp://host:port` (TLS with `DOCKER_TLS_VERIFY=1` / `DOCKER_CERT_PATH`, read by dockerode).
+   */
+  DOCKER_HOST: 'DOCKER_HOST',
+  /** Most scatter elements the planner sends in one task message (1: one message per element). */
+  SABER_TASK_BATCH: 'SABER_TASK_BATCH',
   /** Milliseconds a task may go without ack or heartbeat before redelivery. */
   SABER_ACK_WAIT_MS: 'SABER_ACK_WAIT_MS',
   /** Deliveries of one task message before it is dead-lettered. */
   SABER_MAX_DELIVER: 'SABER_MAX_DELIVER',
   /** Attempts per step for retryable failures. */
   SABER_MAX_ATTEMPTS: 'SABER_MAX_ATTEMPTS',
+  /** Child runs per block of a sweep at most (first attempt plus retries), unless the request sets `policy.maxAttempts`. */
+  SABER_SWEEP_MAX_ATTEMPTS: 'SABER_SWEEP_MAX_ATTEMPTS',
+  /** Child runs one sweep keeps in flight at most, unless the request sets `policy.maxInFlight`. */
+  SABER_SWEEP_MAX_IN_FLIGHT: 'SABER_SWEEP_MAX_IN_FLIGHT',
+  /** Milliseconds the catalog waits to gather events into one transaction (default 200). */
+  SABER_CATALOG_LINGER_MS: 'SABER_CATALOG_LINGER_MS',
   /** Port of the service's HTTP endpoints (health, query API); 0 disables HTTP. */
   SABER_HTTP_PORT: 'SABER_HTTP_PORT',
   /** error | warn | log | debug | verbose. */

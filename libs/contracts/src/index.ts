@@ -10,4 +10,5 @@ export * from './run.contracts';
 export * from './step.contracts';
 export * from './task.contracts';
 export * from './subjects';
+export * from './sweep.contracts';
 export * from './pending.contracts';

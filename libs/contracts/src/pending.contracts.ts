@@ -3,13 +3,14 @@ import { Id, Timestamp } from './common.schema';
 import { defineEvent } from './contract';
 
 /**
- * Requests of the blocker, merger and optimizer. Their full schemas arrive with those
- * services' logic; until then each service answers every request with its
- * `.rejected` partner (reason `not-implemented`), so a client is never left waiting.
+ * Requests of the merger and optimizer whose logic is not written yet: each service
+ * answers every request with its `.rejected` partner (reason `not-implemented`), so a
+ * client is never left waiting. (`merge.requested` has its schema in
+ * `sweep.contracts.ts`, where the blocker publishes it; the merger still rejects it.)
  */
 const PendingRequest = z.object({ requestId: Id }).passthrough();
 
-/** Why a blocker/merger/optimizer request was refused. */
+/** Why a merger/optimizer request was refused. */
 const ServiceRejection = z
   .object({
     requestId: z.string(),
@@ -19,11 +20,7 @@ const ServiceRejection = z
   })
   .strict();
 
-/** A block sweep over a volume (blocker). */
-export const SweepRequested = defineEvent('sweep.requested', 1, PendingRequest);
-export const SweepRejected = defineEvent('sweep.rejected', 1, ServiceRejection);
-/** Stitching of finished blocks (merger). */
-export const MergeRequested = defineEvent('merge.requested', 1, PendingRequest);
+/** The merger refused to stitch a sweep's blocks. */
 export const MergeRejected = defineEvent('merge.rejected', 1, ServiceRejection);
 /** A hyperparameter study (optimizer). */
 export const StudyRequested = defineEvent('study.requested', 1, PendingRequest);

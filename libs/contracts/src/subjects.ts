@@ -8,6 +8,8 @@ export const Filters = {
   /** step.ready/started/completed/failed of every version. */
   stepEvents: `${EVENTS_ROOT}.step.>`,
   runEvents: `${EVENTS_ROOT}.run.>`,
+  /** sweep.accepted/rejected/progress/completed/failed (and requests) of every version. */
+  sweepEvents: `${EVENTS_ROOT}.sweep.>`,
   deadLetters: `${EVENTS_ROOT}.dlq.>`,
   /** Dead-lettered task messages (their original subject was `saber.tasks.<pool>`). */
   deadLetteredTasks: `${EVENTS_ROOT}.dlq.${TASKS_ROOT}.>`,

@@ -18,6 +18,9 @@ export {
 export { runCommandLineTool } from './tool/run-command-line-tool';
 export { runExpressionTool } from './tool/run-expression-tool';
 export type { RunToolOptions, ToolRunResult, ToolStatus } from './tool/tool-run.types';
+export type { ContainerRunOptions } from './tool/container-run';
+export { DEFAULT_CONTAINER_OUTDIR, DEFAULT_CONTAINER_TMPDIR, DEFAULT_CONTAINER_STAGING_DIR } from './tool/container-paths';
+export type { ContainerLauncher, ContainerLaunchRequest, ContainerLaunchOutcome, ContainerMount } from './launcher/container-launcher';
 export { buildCommandLine, type CommandLine, type CommandWord } from './tool/build-command-line';
 export { saberHints, type SaberHints } from './tool/saber-hints';
 export { parseMetrics, scoreFormatRegExp, type ToolMetrics } from './tool/score-metrics';
@@ -34,3 +37,4 @@ export type { SpawnRequest, SpawnOutcome } from './tool/spawn-process';
 export { relocateOutputs } from './runner/relocate-outputs';
 export { stringifyCwlJson, parseCwlJson, isExactNumber, type ExactNumber } from './util/exact-number';
 export { canonicalHash, canonicalJson } from './util/canonical-json';
+export { stepCacheKey, isCacheable, ContentHasher, STEP_CACHE_KEY_VERSION, type StepCacheContext } from './cache/step-cache-key';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Bus, PublishAck } from '@saber/bus';
-import { SCHEMA_HEADER, StepTask, taskSubject, type Contract } from '@saber/contracts';
+import { SCHEMA_HEADER, StepTask, StepTaskBatch, taskSubject, type Contract } from '@saber/contracts';
 import { context, injectTraceHeaders, type Context } from '@saber/telemetry';
 import type { z } from 'zod';
 import { BUS } from './tokens';
@@ -32,6 +32,11 @@ export class EventPublisher {
   /** Queues a step task on the work queue of `pool`. */
   async publishTask(pool: string, task: StepTask, options: PublishEventOptions): Promise<PublishAck> {
     return this.send(taskSubject(pool), StepTask, task, options);
+  }
+
+  /** Queues several elements of one scatter step as one message on the work queue of `pool`. */
+  async publishTaskBatch(pool: string, batch: StepTaskBatch, options: PublishEventOptions): Promise<PublishAck> {
+    return this.send(taskSubject(pool), StepTaskBatch, batch, options);
   }
 
   private async send<S extends z.ZodType>(subject: string, contract: Contract<S>, payload: unknown, options: PublishEventOptions) {

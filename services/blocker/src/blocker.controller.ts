@@ -1,17 +1,23 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { BusConsumer, BusContext } from '@saber/bus';
-import { SweepRequested, SweepRejected } from '@saber/contracts';
-import { EventPublisher, rejectPendingRequest } from '@saber/runtime';
+import { Filters, SweepRequested } from '@saber/contracts';
+import { BlockSweepService } from './sweep/block-sweep.service';
 
-/** Bus handlers of the blocker. */
+/** Bus handlers of the blocker: thin, they delegate to {@link BlockSweepService}. */
 @Controller()
 export class BlockerController {
-  constructor(private readonly publisher: EventPublisher) {}
+  constructor(private readonly sweeps: BlockSweepService) {}
 
-  /** block sweeps: answered with SweepRejected until the blocker's logic lands. */
-  @BusConsumer({ stream: 'events', durable: 'blocker-requests', filterSubject: SweepRequested.subject, raw: true })
+  /** Sweep requests; raw, so that a malformed one is answered with sweep.rejected instead of dead-lettered. */
+  @BusConsumer({ stream: 'events', durable: 'blocker-requests', filterSubject: SweepRequested.subject, concurrency: 4, raw: true })
   async request(@Payload() _data: unknown, @Ctx() ctx: BusContext): Promise<void> {
-    await rejectPendingRequest(this.publisher, SweepRejected, ctx.getMessage(), 'block sweeps');
+    await this.sweeps.onSweepRequested(ctx.getMessage());
+  }
+
+  /** Ends of runs (run.completed, run.failed, run.rejected): those of sweep children advance their sweep. */
+  @BusConsumer({ stream: 'events', durable: 'blocker-runs', filterSubject: Filters.runEvents, concurrency: 32 })
+  async runEvent(@Payload() _data: unknown, @Ctx() ctx: BusContext): Promise<void> {
+    await this.sweeps.onRunEvent(ctx.getMessage());
   }
 }

@@ -2,7 +2,8 @@ import { Controller, Inject, Logger, type OnModuleDestroy } from '@nestjs/common
 import { Ctx, Payload } from '@nestjs/microservices';
 import { BusConsumer, BusContext, MSG_ID_HEADER } from '@saber/bus';
 import { Filters } from '@saber/contracts';
-import { Batcher } from '@saber/runtime';
+import type { SaberConfig } from '@saber/config';
+import { Batcher, SABER_CONFIG } from '@saber/runtime';
 import { extractTraceContext, withSpan, SpanKind } from '@saber/telemetry';
 import { BatchLinger } from './batch-linger';
 import type { CatalogEventInput } from './ingest/catalog-event';
@@ -14,16 +15,6 @@ export const CATALOG_BATCH_MAX = 500;
 /** Events the consumer holds at once; they form the batches. */
 export const CATALOG_CONSUMER_CONCURRENCY = 256;
 
-/**
- * How long a batch that is not full waits before it is committed, in milliseconds.
- * Events arriving meanwhile form the next batch. A batch costs about the same few
- * statements whatever its size, and embedded PGlite blocks the event loop while it
- * commits, so without the wait a trickle of events (a run with a few tasks in
- * flight) commits one event per transaction. The catalog is behind the bus by at
- * most this much longer.
- */
-export const CATALOG_BATCH_LINGER_MS = 20;
-
 interface Pending {
   event: CatalogEventInput;
   /** Receives the event's own result (an error for an event that can never be recorded). */
@@ -32,7 +23,7 @@ interface Pending {
 
 /**
  * The catalog's durable consumer of every event. Events that arrive while a batch
- * waits ({@link CATALOG_BATCH_LINGER_MS}) or commits are recorded together in the
+ * waits (`SABER_CATALOG_LINGER_MS`) or commits are recorded together in the
  * next transaction (group commit). An event that can never be
  * recorded (malformed JSON, a payload that breaks its schema, no dedupe id) is
  * logged and acknowledged, so it cannot block the stream; a database error rejects
@@ -41,14 +32,19 @@ interface Pending {
 @Controller()
 export class CatalogEventsController implements OnModuleDestroy {
   private readonly log = new Logger('catalog');
-  private readonly linger = new BatchLinger(CATALOG_BATCH_LINGER_MS);
+  private readonly linger: BatchLinger;
   private readonly batcher = new Batcher<Pending>(async (items) => {
     if (items.length < CATALOG_BATCH_MAX) await this.linger.wait();
     const results = await this.ingest.ingestBatch(items.map((i) => i.event));
     items.forEach((item, i) => item.settle(results[i]));
   }, CATALOG_BATCH_MAX);
 
-  constructor(@Inject(CATALOG_SINK) private readonly ingest: CatalogSink) {}
+  constructor(
+    @Inject(CATALOG_SINK) private readonly ingest: CatalogSink,
+    @Inject(SABER_CONFIG) config: SaberConfig,
+  ) {
+    this.linger = new BatchLinger(config.catalogLingerMs);
+  }
 
   /**
    * Shutdown, before the database closes: commits waiting batches at once (no more

@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
-import { EXECUTION_BACKEND } from './backends/execution-backend';
 import { LocalProcessBackend } from './backends/local-process.backend';
+import { executionBackendProvider } from './backends/select-backend';
 import { ExecutorService } from './executor.service';
 
-/** The executor: runs step tasks of its pool on a backend (local processes here). */
+/** The executor: runs step tasks of its pool on the backend `SABER_EXECUTOR_BACKEND` names (local processes or Docker). */
 @Module({
-  providers: [ExecutorService, LocalProcessBackend, { provide: EXECUTION_BACKEND, useExisting: LocalProcessBackend }],
+  providers: [ExecutorService, LocalProcessBackend, executionBackendProvider],
   exports: [ExecutorService],
 })
 export class ExecutorModule {}

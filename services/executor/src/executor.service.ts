@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { type Bus, type BusMessage, type Subscription } from '@saber/bus';
 import type { SaberConfig } from '@saber/config';
-import { StepCompleted, StepFailed, StepStarted, StepTask, taskSubject } from '@saber/contracts';
+import { StepCompleted, StepFailed, StepStarted, StepTask, StepTaskBatch, batchElementTask, taskSubject } from '@saber/contracts';
+import { ContentHasher, isCacheable, stepCacheKey, type CwlTool } from '@saber/cwl';
 import { BUS, EventPublisher, SABER_CONFIG } from '@saber/runtime';
 import { contextFromTraceparent, withSpan, SpanKind } from '@saber/telemetry';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -9,6 +10,9 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EXECUTION_BACKEND, type ExecutionBackend } from './backends/execution-backend';
+import { StepCache, type CacheEntry } from './cache/step-cache';
+import { ConcurrencyLimit } from './concurrency-limit';
+import { recordResult, recordedResult } from './result-record';
 import { classifyError, classifyExit, type Failure } from './failure';
 
 /**
@@ -16,7 +20,8 @@ import { classifyError, classifyExit, type Failure } from './failure';
  * backend. Executors of one pool share one durable consumer, so adding a replica adds
  * throughput and a crashed replica's tasks are redelivered. A task is acknowledged
  * only after its result (step.completed or step.failed) is durably published; while
- * a tool runs, `working()` heartbeats keep the task from being redelivered.
+ * a tool runs, `working()` heartbeats keep the task from being redelivered. A batch
+ * message (several scatter elements) is acknowledged when all its elements are.
  */
 @Injectable()
 export class ExecutorService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -25,13 +30,20 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
   private readonly abort = new AbortController();
   /** Identifies this executor in events: host and process id. */
   readonly executorId = `${hostname()}-${process.pid}`;
+  /** Tasks (single or batch elements) running at once. */
+  private readonly limit: ConcurrencyLimit;
+  private readonly cache: StepCache;
+  private readonly hasher = new ContentHasher();
 
   constructor(
     @Inject(BUS) private readonly bus: Bus,
     @Inject(SABER_CONFIG) private readonly config: SaberConfig,
     @Inject(EXECUTION_BACKEND) private readonly backend: ExecutionBackend,
     private readonly publisher: EventPublisher,
-  ) {}
+  ) {
+    this.limit = new ConcurrencyLimit(config.executorConcurrency);
+    this.cache = new StepCache(config.cacheDir);
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     const { pool, executorConcurrency, ackWaitMs, maxDeliver } = this.config;
@@ -47,30 +59,145 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
     await this.subscription?.stop();
   }
 
-  /** Runs one task message; resolves after the result is published (the caller acks). */
+  /** Runs one task message (a task or a batch); resolves after every result is published (the caller acks). */
   async handle(msg: BusMessage): Promise<void> {
-    const checked = StepTask.check(safeJson(msg));
-    if (!checked.ok) {
-      this.log.error(`malformed task on ${msg.subject} (seq ${msg.seq}): ${checked.problems.join('; ')}`);
-      msg.term(`malformed task: ${checked.problems.join('; ')}`);
-      return;
-    }
+    const body = safeJson(msg);
+    if (isBatch(body)) return this.handleBatch(msg, body);
+    const checked = StepTask.check(body);
+    if (!checked.ok) return this.reject(msg, checked.problems);
     const task = checked.value;
-    const parent = contextFromTraceparent(task.traceparent);
-    await withSpan(
+    const attempt = msg.deliveryCount;
+    // Retry by redelivery while attempts remain.
+    const canRetry = attempt < Math.min(task.maxAttempts, this.config.maxDeliver);
+    if (attempt > 1 && (await this.replayRecorded(task))) return;
+    const outcome = await this.heartbeating(msg, () => this.limit.run(() => this.attempt(task, attempt, canRetry)));
+    if (outcome === 'retry') msg.nak(retryDelayMs(attempt));
+  }
+
+  /**
+   * Runs the elements of a batch concurrently (within the executor's limit). A
+   * retryable failure is retried here, after a back-off, so that the elements that
+   * succeeded do not run again; see {@link StepTaskBatch} for attempt numbers.
+   */
+  private async handleBatch(msg: BusMessage, body: unknown): Promise<void> {
+    const checked = StepTaskBatch.check(body);
+    if (!checked.ok) return this.reject(msg, checked.problems);
+    const batch = checked.value;
+    const base = (msg.deliveryCount - 1) * batch.maxAttempts;
+    const runElement = async (i: number) => {
+      const task = batchElementTask(batch, i);
+      if (base > 0 && (await this.replayRecorded(task))) return;
+      for (let t = 1; ; t++) {
+        const outcome = await this.limit.run(() => this.attempt(task, base + t, t < batch.maxAttempts));
+        if (outcome !== 'retry' || this.abort.signal.aborted) return;
+        await sleep(retryDelayMs(t), this.abort.signal);
+      }
+    };
+    await this.heartbeating(msg, () => Promise.all(batch.elements.map((_, i) => runElement(i))));
+  }
+
+  /**
+   * On a redelivery: re-publishes the result an earlier delivery already published
+   * (same dedupe id), instead of running the task again. True when there was one.
+   */
+  private async replayRecorded(task: StepTask): Promise<boolean> {
+    const r = await recordedResult(task.outputUri);
+    if (!r || r.event.taskId !== task.taskId) return false;
+    if (r.kind === 'completed') await this.publisher.publish(StepCompleted, r.event, { msgId: r.msgId });
+    else await this.publisher.publish(StepFailed, r.event, { msgId: r.msgId });
+    this.log.log(`run ${task.runId} task ${task.taskId}: result of attempt ${r.event.attempt} already published; not run again`);
+    return true;
+  }
+
+  /**
+   * The step cache key of a task, or undefined when its result must not be reused:
+   * the run or the step (`saber: use_cache: false`) turned the cache off, the tool is
+   * not cacheable (see isCacheable), or an input cannot be read (the tool then runs
+   * and reports the problem itself).
+   */
+  private async cacheKeyOf(task: StepTask): Promise<string | undefined> {
+    const tool = task.tool as unknown as CwlTool;
+    if (!task.cache || task.hints.useCache === false || !isCacheable(tool)) return undefined;
+    try {
+      const imageDigest = await this.backend.imageDigestOf?.(task);
+      return await stepCacheKey(task.inputs, { toolHash: task.toolHash, backend: this.backend.name, imageDigest }, this.hasher);
+    } catch (e) {
+      this.log.debug(`run ${task.runId} task ${task.taskId}: no cache key (${(e as Error).message})`);
+      return undefined;
+    }
+  }
+
+  /** Publishes a cached result as this attempt's: step.started (backend `cache`) and step.completed with `cached: true`. */
+  private async reportCached(task: StepTask, attempt: number, hit: CacheEntry): Promise<'done'> {
+    const key = { runId: task.runId, stepId: task.stepId, taskId: task.taskId, attempt };
+    const now = new Date().toISOString();
+    await this.publisher.publish(StepStarted, { ...key, executorId: this.executorId, backend: 'cache', startedAt: now }, { msgId: `${task.taskId}#${attempt}:started` });
+    const resultId = `${task.taskId}#${attempt}:result`;
+    const event: StepCompleted = {
+      ...key,
+      outputs: hit.outputs,
+      exitCode: hit.exitCode,
+      costSeconds: 0,
+      peakMemoryBytes: 0,
+      metrics: hit.metrics,
+      executorId: this.executorId,
+      cached: true,
+      finishedAt: now,
+    };
+    await this.publisher.publish(StepCompleted, event, { msgId: resultId });
+    await recordResult(task.outputUri, { kind: 'completed', msgId: resultId, event });
+    this.log.log(`run ${task.runId} task ${task.taskId}: reused the result of ${hit.taskId} (step cache)`);
+    return 'done';
+  }
+
+  /** Remembers a successful result; a cache that cannot be written only costs a warning. */
+  private async storeInCache(cacheKey: string, event: StepCompleted): Promise<void> {
+    try {
+      await this.cache.store({
+        key: cacheKey, outputs: event.outputs, metrics: event.metrics, exitCode: event.exitCode ?? 0, costSeconds: event.costSeconds,
+        runId: event.runId, taskId: event.taskId, storedAt: event.finishedAt,
+      });
+    } catch (e) {
+      this.log.warn(`run ${event.runId} task ${event.taskId}: step cache not written (${(e as Error).message})`);
+    }
+  }
+
+  private reject(msg: BusMessage, problems: string[]): void {
+    this.log.error(`malformed task on ${msg.subject} (seq ${msg.seq}): ${problems.join('; ')}`);
+    msg.term(`malformed task: ${problems.join('; ')}`);
+  }
+
+  /** Keeps `msg` from being redelivered while `work` runs. */
+  private async heartbeating<T>(msg: BusMessage, work: () => Promise<T>): Promise<T> {
+    const heartbeat = setInterval(() => msg.working(), Math.max(50, Math.floor(this.config.ackWaitMs / 3)));
+    try {
+      return await work();
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  /**
+   * Runs attempt `attempt` of one task and publishes step.started and its result.
+   * Returns `retry` when it failed retryably and `canRetry` allows another attempt.
+   */
+  private attempt(task: StepTask, attempt: number, canRetry: boolean): Promise<'done' | 'retry'> {
+    return withSpan(
       'saber.task',
-      { 'saber.run_id': task.runId, 'saber.step_id': task.stepId, 'saber.task_id': task.taskId, 'saber.attempt': msg.deliveryCount },
-      () => this.execute(task, msg),
-      parent,
+      { 'saber.run_id': task.runId, 'saber.step_id': task.stepId, 'saber.task_id': task.taskId, 'saber.attempt': attempt },
+      () => this.execute(task, attempt, canRetry),
+      contextFromTraceparent(task.traceparent),
       SpanKind.CONSUMER,
     );
   }
 
-  private async execute(task: StepTask, msg: BusMessage): Promise<void> {
-    const attempt = msg.deliveryCount;
+  private async execute(task: StepTask, attempt: number, canRetry: boolean): Promise<'done' | 'retry'> {
     const ids = `run ${task.runId} task ${task.taskId} attempt ${attempt}`;
     const key = { runId: task.runId, stepId: task.stepId, taskId: task.taskId, attempt };
     const resultId = `${task.taskId}#${attempt}:result`;
+    const cacheKey = await this.cacheKeyOf(task);
+    const hit = cacheKey ? await this.cache.lookup(cacheKey) : undefined;
+    if (hit) return this.reportCached(task, attempt, hit);
     // Announced while the tool starts; awaited before the result is published, so
     // step.started always precedes step.completed/failed on the stream.
     const started = this.publisher.publish(
@@ -78,14 +205,13 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
       { ...key, executorId: this.executorId, backend: this.backend.name, startedAt: new Date().toISOString() },
       { msgId: `${task.taskId}#${attempt}:started` },
     );
-    const heartbeat = setInterval(() => msg.working(), Math.max(50, Math.floor(this.config.ackWaitMs / 3)));
     const outdir = join(fileURLToPath(task.outputUri), `attempt-${attempt}`);
     let scratch: string | undefined;
     let failure: Failure | null = null;
     let result;
     try {
-      // Every attempt (delivery) gets its own directory, so a redelivery never sees a
-      // crashed attempt's files; the backend creates it.
+      // Every attempt gets its own directory, so a retry never sees a crashed
+      // attempt's files; the backend creates it.
       scratch = await mkdtemp(join(tmpdir(), 'saber-task-'));
       result = await withSpan('saber.tool', { 'saber.task_id': task.taskId, 'saber.backend': this.backend.name }, () =>
         this.backend.run(task, { outdir, tmpdir: scratch!, signal: this.abort.signal }),
@@ -94,56 +220,72 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
     } catch (e) {
       failure = classifyError(e);
     } finally {
-      clearInterval(heartbeat);
       if (scratch) await rm(scratch, { recursive: true, force: true });
     }
     await started;
     const finishedAt = new Date().toISOString();
     if (!failure && result) {
-      await this.publisher.publish(
-        StepCompleted,
-        {
-          ...key,
-          outputs: result.outputs,
-          exitCode: result.exitCode,
-          costSeconds: result.costSeconds,
-          peakMemoryBytes: result.peakMemoryBytes,
-          metrics: result.metrics,
-          executorId: this.executorId,
-          cached: false,
-          finishedAt,
-        },
-        { msgId: resultId },
-      );
+      const event: StepCompleted = {
+        ...key,
+        outputs: result.outputs,
+        exitCode: result.exitCode,
+        costSeconds: result.costSeconds,
+        peakMemoryBytes: result.peakMemoryBytes,
+        metrics: result.metrics,
+        executorId: this.executorId,
+        cached: false,
+        finishedAt,
+      };
+      await this.publisher.publish(StepCompleted, event, { msgId: resultId });
+      await recordResult(task.outputUri, { kind: 'completed', msgId: resultId, event });
+      if (cacheKey) await this.storeInCache(cacheKey, event);
       this.log.debug(`${ids} completed in ${result.costSeconds.toFixed(3)} s`);
-      return;
+      return 'done';
     }
     const f = failure!;
-    // Retry by redelivery while attempts remain; the event says whether another attempt follows.
-    const retry = f.retryable && attempt < Math.min(task.maxAttempts, this.config.maxDeliver);
+    // The event says whether another attempt follows.
+    const retry = f.retryable && canRetry;
     this.log.warn(`${ids} failed (${f.type}${retry ? ', will retry' : ''}): ${f.message}`);
-    await this.publisher.publish(
-      StepFailed,
-      {
-        ...key,
-        failureType: f.type,
-        retryable: retry,
-        message: f.message,
-        exitCode: f.exitCode,
-        stderrTail: result?.stderrTail ?? '',
-        costSeconds: result?.costSeconds ?? 0,
-        executorId: this.executorId,
-        finishedAt,
-      },
-      { msgId: resultId },
-    );
-    if (retry) msg.nak(retryDelayMs(attempt));
+    const event: StepFailed = {
+      ...key,
+      failureType: f.type,
+      retryable: retry,
+      message: f.message,
+      exitCode: f.exitCode,
+      stderrTail: result?.stderrTail ?? '',
+      costSeconds: result?.costSeconds ?? 0,
+      executorId: this.executorId,
+      finishedAt,
+    };
+    await this.publisher.publish(StepFailed, event, { msgId: resultId });
+    if (retry) return 'retry';
+    await recordResult(task.outputUri, { kind: 'failed', msgId: resultId, event });
+    return 'done';
   }
 }
 
 /** Back-off before attempt `attempt + 1`: 1 s, 2 s, 4 s, ... at most 30 s. */
 export function retryDelayMs(attempt: number): number {
   return Math.min(30_000, 1000 * 2 ** (attempt - 1));
+}
+
+/** A batch message is told apart from a single task by its `elements`. */
+function isBatch(body: unknown): boolean {
+  return typeof body === 'object' && body !== null && Array.isArray((body as { elements?: unknown }).elements);
+}
+
+/** Waits `ms`, or less when `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
 }
 
 function safeJson(msg: BusMessage): unknown {

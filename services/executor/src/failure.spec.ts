@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CwlInputError } from '@saber/cwl';
+import { CwlInputError, CwlUnsupportedError } from '@saber/cwl';
 import type { ExecutionResult } from './backends/execution-backend';
 import { classifyError, classifyExit } from './failure';
 
@@ -27,5 +27,8 @@ describe('failure classification', () => {
     assert.deepEqual(classifyError(new CwlInputError('x', 'int', 'input "x" must be int')).retryable, false);
     assert.equal(classifyError(new CwlInputError('x', 'int', 'input "x" must be int')).type, 'bad-input');
     assert.deepEqual(classifyError(new Error('boom')), { type: 'internal', retryable: true, message: 'boom' });
+    assert.deepEqual(classifyError(new CwlUnsupportedError('DockerRequirement.dockerImport')), {
+      type: 'unsupported', retryable: false, message: 'unsupported CWL feature: DockerRequirement.dockerImport',
+    });
   });
 });

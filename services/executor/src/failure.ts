@@ -1,5 +1,5 @@
 import type { FailureType } from '@saber/contracts';
-import { CwlError, CwlInputError, CwlValidationError } from '@saber/cwl';
+import { CwlError, CwlInputError, CwlUnsupportedError, CwlValidationError } from '@saber/cwl';
 import type { ExecutionResult } from './backends/execution-backend';
 
 /** A classified failure of one attempt. */
@@ -34,7 +34,7 @@ export function classifyExit(_tool: Record<string, unknown>, result: ExecutionRe
 export function classifyError(error: unknown): Failure {
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof CwlInputError) return { type: 'bad-input', retryable: false, message };
-  if (error instanceof CwlValidationError) return { type: 'unsupported', retryable: false, message };
+  if (error instanceof CwlValidationError || error instanceof CwlUnsupportedError) return { type: 'unsupported', retryable: false, message };
   if (error instanceof CwlError) return { type: 'bad-input', retryable: error.retryable, message };
   const code = (error as NodeJS.ErrnoException)?.code;
   if (code === 'ENOENT' || code === 'EACCES') return { type: 'bad-input', retryable: false, message };

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { InProcessBus, type BusMessage } from '@saber/bus';
 import { loadConfig } from '@saber/config';
-import { Filters, RunCompleted, RunFailed, RunRequested, StepTask, type StepCompleted } from '@saber/contracts';
+import { Filters, RunCompleted, RunFailed, RunRequested, StepReady, StepTask, StepTaskBatch, batchElementTask, type StepCompleted } from '@saber/contracts';
 import { EventPublisher } from '@saber/runtime';
 import { startTelemetry } from '@saber/telemetry';
 import { PlannerService } from './planner.service';
@@ -16,6 +16,7 @@ describe('PlannerService (in-process bus)', () => {
   const bus = new InProcessBus();
   const events: Array<{ subject: string; body: Record<string, unknown> }> = [];
   const tasks: StepTask[] = [];
+  const batches: StepTaskBatch[] = [];
   let planner: PlannerService;
 
   before(async () => {
@@ -28,7 +29,12 @@ describe('PlannerService (in-process bus)', () => {
     });
     await bus.consume({ stream: 'events', durable: 'planner', filterSubject: Filters.runRequested }, (m: BusMessage) => planner.onRunRequested(m));
     await bus.consume({ stream: 'tasks', durable: 'exec', filterSubject: 'saber.tasks.>' }, async (m) => {
-      tasks.push(StepTask.parse(m.json()));
+      const body = m.json<Record<string, unknown>>();
+      if (!Array.isArray(body.elements)) return void tasks.push(StepTask.parse(body));
+      assert.equal(m.headers['Saber-Schema'], 'step-batch/v1');
+      const batch = StepTaskBatch.parse(body);
+      batches.push(batch);
+      batch.elements.forEach((_, i) => tasks.push(batchElementTask(batch, i)));
     });
   });
   after(() => bus.close());
@@ -90,5 +96,36 @@ describe('PlannerService (in-process bus)', () => {
     const failed = events.find((e) => e.subject === RunFailed.subject && e.body.runId === 'r3')!.body;
     assert.equal(failed.reason, 'lost-worker');
     assert.match(String(failed.message), /max-deliveries/);
+  });
+
+  it('sends a large scatter as batches of elements, with one step.ready per element', async () => {
+    const items = Array.from({ length: 100 }, (_, i) => i);
+    await request('r4', items);
+    await until(() => tasks.filter((t) => t.runId === 'r4').length === 100, '100 tasks');
+    const mine = batches.filter((b) => b.runId === 'r4');
+    // SABER_TASK_BATCH 16: max(ceil(100/16), 16) = 16 messages of ceil(100/16) = 7 elements (the last has 2).
+    assert.deepEqual(mine.map((b) => b.elements.length), [...Array(14).fill(7), 2]);
+    assert.deepEqual(mine.flatMap((b) => b.elements.map((e) => e.taskId)), items.map((i) => `r4:noop[${i}]`));
+    assert.equal(new Set(mine.map((b) => b.batchId)).size, mine.length);
+    assert.equal(mine[1].batchId, 'r4:noop[7]#dispatch7');
+    assert.equal(new Set(mine.map((b) => JSON.stringify(b.tool))).size, 1, "one tool for every batch");
+    const ready = events.filter((e) => e.subject === StepReady.subject && e.body.runId === 'r4');
+    assert.deepEqual(ready.map((e) => e.body.taskId).sort(), items.map((i) => `r4:noop[${i}]`).sort());
+    await Promise.all(tasks.filter((t) => t.runId === 'r4').map((t) => planner.onStepCompleted(completion(t))));
+    await until(() => events.some((e) => e.subject === RunCompleted.subject && e.body.runId === 'r4'), 'run.completed');
+    assert.deepEqual(events.find((e) => e.subject === RunCompleted.subject && e.body.runId === 'r4')!.body.outputs, { codes: items });
+  });
+
+  it('turns a dead-lettered batch into a lost-worker failure of its run', async () => {
+    await request('r5', Array.from({ length: 40 }, (_, i) => i));
+    await until(() => batches.some((b) => b.runId === 'r5'), 'batch');
+    const b = batches.find((x) => x.runId === 'r5')!;
+    const dead = { subject: 'saber.events.dlq.saber.tasks.default', data: new Uint8Array(), headers: { 'Saber-Dlq-Reason': 'max-deliveries' }, seq: 1, deliveryCount: 1,
+      json: () => b, ack: async () => undefined, nak: () => undefined, term: () => undefined, working: () => undefined } as unknown as BusMessage;
+    await planner.onDeadLetter(dead);
+    await until(() => events.some((e) => e.subject === RunFailed.subject && e.body.runId === 'r5'), 'run.failed');
+    const failed = events.find((e) => e.subject === RunFailed.subject && e.body.runId === 'r5')!.body;
+    assert.equal(failed.reason, 'lost-worker');
+    assert.equal(failed.failedStep, 'noop');
   });
 });

@@ -3,7 +3,7 @@ import { KvConflictError, MSG_ID_HEADER, type BusMessage } from '@saber/bus';
 import type { SaberConfig } from '@saber/config';
 import {
   RunAccepted, RunCompleted, RunFailed, RunRejected, RunRequested, StepReady,
-  type StepCompleted, type StepFailed, type StepTask, DEFAULT_POOL,
+  type BatchElement, type StepCompleted, type StepFailed, type StepTask, type StepTaskBatch, DEFAULT_POOL,
 } from '@saber/contracts';
 import {
   CwlInputError, canonicalHash, completeTask, createWorkflowState, failTask, failedReason, isFinished, isTaskPending, readyTasks,
@@ -14,7 +14,8 @@ import { contextFromTraceparent, extractTraceContext, tracer, traceparentOf, wit
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { RunRecord } from './run-record';
-import { RunStore } from './run-store';
+import { RunStateTooLargeError, RunStore } from './run-store';
+import { groupTasks, type TaskGroup } from './task-batches';
 import { RunRejection, WorkflowSource } from './workflow-source';
 
 /** A change to one run, applied in a batch by the run's mailbox. */
@@ -155,30 +156,35 @@ export class PlannerService {
     return this.post(event.runId, { kind: 'failed', event });
   }
 
-  /** A task exhausted its deliveries (its executors died): a retryable lost-worker failure. */
+  /** A task (or a batch of elements) exhausted its deliveries (its executors died): a lost-worker failure. */
   async onDeadLetter(msg: BusMessage): Promise<void> {
-    let task: StepTask;
+    let body: Partial<StepTask & StepTaskBatch>;
     try {
-      task = msg.json<StepTask>();
+      body = msg.json();
     } catch {
       this.log.error(`dead letter on ${msg.subject} is not JSON; dropped`);
       return;
     }
-    if (!task || typeof task.runId !== 'string' || typeof task.taskId !== 'string') return;
+    if (!body || typeof body.runId !== 'string' || typeof body.stepId !== 'string') return;
+    const taskIds = Array.isArray(body.elements) ? body.elements.map((e) => e?.taskId) : [body.taskId];
     const reason = msg.headers['Saber-Dlq-Reason'] ?? 'delivery attempts exhausted';
-    await this.onStepFailed({
-      runId: task.runId,
-      stepId: task.stepId,
-      taskId: task.taskId,
-      attempt: this.config.maxDeliver,
-      failureType: 'lost-worker',
-      retryable: false,
-      message: `task was not completed by any executor: ${reason}`,
-      stderrTail: '',
-      costSeconds: 0,
-      executorId: 'none',
-      finishedAt: new Date().toISOString(),
-    });
+    const { runId, stepId } = body;
+    const lost = taskIds.filter((id): id is string => typeof id === 'string');
+    await Promise.all(
+      lost.map((taskId) => this.onStepFailed({
+        runId,
+        stepId,
+        taskId,
+        attempt: this.config.maxDeliver,
+        failureType: 'lost-worker',
+        retryable: false,
+        message: `task was not completed by any executor: ${reason}`,
+        stderrTail: '',
+        costSeconds: 0,
+        executorId: 'none',
+        finishedAt: new Date().toISOString(),
+      })),
+    );
   }
 
   private post(runId: string, change: RunChange): Promise<void> {
@@ -210,6 +216,7 @@ export class PlannerService {
       } catch (e) {
         this.store.forget(runId); // the cached record may be half-changed
         if (e instanceof KvConflictError && attempt < 20) continue;
+        if (e instanceof RunStateTooLargeError) return this.failTooLarge(runId, e);
         throw e;
       }
       if (record.status !== 'running') {
@@ -219,6 +226,30 @@ export class PlannerService {
       }
       return;
     }
+  }
+
+  /**
+   * The run's state outgrew a KV value: the run cannot continue (its progress could
+   * not be saved). Fails it with a message saying so, and stores the record without
+   * its workflow state, so later events for it are ignored. Tasks already sent
+   * still run; their results are recorded by the catalog.
+   */
+  private async failTooLarge(runId: string, error: RunStateTooLargeError): Promise<void> {
+    this.log.error(`run ${runId} failed: ${error.message}`);
+    const stored = await this.store.get(runId);
+    if (!stored || stored.record.status !== 'running') return;
+    const record = stored.record;
+    await this.publisher.publish(
+      RunFailed,
+      { runId, reason: 'state-too-large', message: error.message, failedAt: new Date().toISOString() },
+      { msgId: `${runId}:failed`, parent: contextFromTraceparent(record.traceparent) },
+    );
+    record.status = 'failed';
+    record.state = { ...record.state, scopes: {}, dirty: [], status: 'failed', failure: { message: error.message } };
+    await this.store.update(record, stored.revision);
+    this.store.forget(runId);
+    this.runSpans.get(runId)?.end();
+    this.runSpans.delete(runId);
   }
 
   private async apply(record: RunRecord, changes: RunChange[]): Promise<Outbox> {
@@ -258,17 +289,29 @@ export class PlannerService {
   /** Publishes what a batch produced. Every id is deterministic, so a replay is deduplicated. */
   private async flush(record: RunRecord, outbox: Outbox): Promise<void> {
     const parent = contextFromTraceparent(record.traceparent);
-    await Promise.all(outbox.tasks.map((t) => this.sendTask(record, t, parent)));
+    const groups = groupTasks(outbox.tasks, this.config.taskBatch);
+    await Promise.all(groups.map((g) => this.sendGroup(record, g, parent)));
     const end = outbox.end;
     if (!end) return;
     const now = new Date().toISOString();
     if (end.kind === 'completed') {
       const outputs = workflowOutputs(record.state) ?? {};
-      await this.publisher.publish(
-        RunCompleted,
-        { runId: record.runId, outputs, artifacts: artifactUris(outputs), metrics: record.metrics, costSeconds: record.costSeconds, completedAt: now },
-        { msgId: `${record.runId}:completed`, parent },
-      );
+      try {
+        await this.publisher.publish(
+          RunCompleted,
+          { runId: record.runId, outputs, artifacts: artifactUris(outputs), metrics: record.metrics, costSeconds: record.costSeconds, completedAt: now },
+          { msgId: `${record.runId}:completed`, parent },
+        );
+      } catch (e) {
+        if (!(e instanceof Error && /max_payload/i.test(e.message))) throw e;
+        const bytes = Buffer.byteLength(JSON.stringify(outputs));
+        const message = `the outputs of run ${record.runId} are ${bytes} bytes of JSON, more than the NATS server's max_payload allows; ` +
+          'return large results as Files instead of values, or raise max_payload in the nats-server configuration';
+        this.log.error(`run ${record.runId} failed: ${message}`);
+        record.status = 'failed';
+        await this.publisher.publish(RunFailed, { runId: record.runId, reason: 'outputs-too-large', message, failedAt: now }, { msgId: `${record.runId}:failed`, parent });
+        return;
+      }
       this.log.log(`run ${record.runId} completed`);
     } else {
       const e = end.event;
@@ -288,39 +331,53 @@ export class PlannerService {
     }
   }
 
-  private async sendTask(record: RunRecord, t: DispatchedTask, parent: ReturnType<typeof contextFromTraceparent>) {
-    const { spec } = t;
-    const local = spec.taskId.startsWith(`${record.runId}:`) ? spec.taskId.slice(record.runId.length + 1) : spec.taskId;
-    const taskDir = join(this.config.workDir, 'runs', safe(record.runId), safe(local));
-    const task: StepTask = {
+  /** Publishes step.ready for each task of a group, then the group as one task message. */
+  private async sendGroup(record: RunRecord, group: TaskGroup, parent: ReturnType<typeof contextFromTraceparent>) {
+    const first = group.specs[0]!;
+    const elements: BatchElement[] = group.specs.map((spec) => ({ taskId: spec.taskId, inputs: spec.inputs, outputUri: this.taskDirUri(record.runId, spec.taskId) }));
+    const shared = {
       runId: record.runId,
-      stepId: spec.stepId,
-      taskId: spec.taskId,
+      stepId: first.stepId,
       maxAttempts: record.options.maxAttempts,
-      tool: spec.tool as unknown as Record<string, unknown>,
-      toolHash: hashOf(spec.tool),
-      inputs: spec.inputs,
-      outputUri: pathToFileURL(taskDir).href,
+      tool: first.tool as unknown as Record<string, unknown>,
+      toolHash: hashOf(first.tool),
       cache: record.options.cache,
-      hints: { ...spec.hints },
+      hints: { ...first.hints },
       traceparent: record.traceparent,
     };
-    const msgId = `${spec.taskId}#dispatch`;
+    const batched = group.specs.length > 1;
+    const msgId = batched ? `${first.taskId}#dispatch${group.specs.length}` : `${first.taskId}#dispatch`;
     await withSpan(
       'saber.step.dispatch',
-      { 'saber.run_id': record.runId, 'saber.step_id': spec.stepId, 'saber.task_id': spec.taskId, 'saber.pool': t.pool },
+      { 'saber.run_id': record.runId, 'saber.step_id': first.stepId, 'saber.task_id': first.taskId, 'saber.pool': group.pool, 'saber.elements': group.specs.length },
       async () => {
         // step.ready first, so that subscribers see it before the executor's step.started.
-        await this.publisher.publish(
-          StepReady,
-          { runId: record.runId, stepId: spec.stepId, taskId: spec.taskId, attempt: 1, scatterIndex: spec.scatterIndex, pool: t.pool, inputs: spec.inputs },
-          { msgId: `${msgId}:ready` },
+        await Promise.all(
+          group.specs.map((spec) =>
+            this.publisher.publish(
+              StepReady,
+              { runId: record.runId, stepId: spec.stepId, taskId: spec.taskId, attempt: 1, scatterIndex: spec.scatterIndex, pool: group.pool, inputs: spec.inputs },
+              { msgId: `${spec.taskId}#dispatch:ready` },
+            ),
+          ),
         );
-        await this.publisher.publishTask(t.pool, task, { msgId });
+        if (batched) {
+          const batch: StepTaskBatch = { ...shared, batchId: msgId, elements };
+          await this.publisher.publishTaskBatch(group.pool, batch, { msgId });
+        } else {
+          const task: StepTask = { ...shared, ...elements[0]! };
+          await this.publisher.publishTask(group.pool, task, { msgId });
+        }
       },
       parent,
       SpanKind.PRODUCER,
     );
+  }
+
+  /** The task's directory (URI) under the shared work directory. */
+  private taskDirUri(runId: string, taskId: string): string {
+    const local = taskId.startsWith(`${runId}:`) ? taskId.slice(runId.length + 1) : taskId;
+    return pathToFileURL(join(this.config.workDir, 'runs', safe(runId), safe(local))).href;
   }
 }
 

@@ -1,10 +1,53 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { KvConflictError, type Bus, type KeyValueStore } from '@saber/bus';
 import { BUS } from '@saber/runtime';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import type { RunRecord } from './run-record';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
+
+/** Records larger than this (bytes of JSON) are stored gzip-compressed. */
+export const COMPRESS_ABOVE_BYTES = 16 * 1024;
+
+/**
+ * A run's state does not fit in one KV value (NATS `max_payload`, 1 MiB by
+ * default), even compressed.
+ */
+export class RunStateTooLargeError extends Error {
+  override readonly name = 'RunStateTooLargeError';
+  constructor(
+    readonly runId: string,
+    readonly bytes: number,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `the state of run ${runId} is ${bytes} bytes compressed, more than the NATS server's max_payload allows; ` +
+        'raise max_payload in the nats-server configuration, or cut the sweep into several runs',
+      options,
+    );
+  }
+}
+
+/**
+ * Serializes a record: JSON, gzip-compressed (level 1: fast) when large. A scatter's
+ * per-element results repeat the same keys and paths, so large states shrink
+ * 5-20×, which keeps commits cheap and big sweeps under the NATS payload limit.
+ */
+export function encodeRecord(record: RunRecord): Uint8Array {
+  const json = enc.encode(JSON.stringify(record));
+  return json.length > COMPRESS_ABOVE_BYTES ? gzipSync(json, { level: 1 }) : json;
+}
+
+/** Reads what {@link encodeRecord} wrote (plain JSON or gzip, told apart by gzip's magic bytes). */
+export function decodeRecord(bytes: Uint8Array): RunRecord {
+  const gz = bytes.length > 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+  return JSON.parse(dec.decode(gz ? gunzipSync(bytes) : bytes)) as RunRecord;
+}
+
+function isPayloadTooLarge(e: unknown): boolean {
+  return e instanceof Error && /max_payload/i.test(e.message);
+}
 
 /** KV keys allow `[-/_=.a-zA-Z0-9]`: ids are base64url-encoded. */
 function key(id: string): string {
@@ -48,33 +91,38 @@ export class RunStore {
     if (cached) return cached;
     const got = await (await this.kv()).get(key(runId));
     if (!got) return null;
-    const stored = { record: JSON.parse(dec.decode(got.value)) as RunRecord, revision: got.revision };
+    const stored = { record: decodeRecord(got.value), revision: got.revision };
     this.remember(runId, stored);
     return stored;
   }
 
   /** Stores a new run; null when a run with this id already exists. */
   async create(record: RunRecord): Promise<number | null> {
-    const bytes = enc.encode(JSON.stringify(record));
+    const bytes = encodeRecord(record);
     try {
       const revision = await (await this.kv()).create(key(record.runId), bytes);
       this.remember(record.runId, { record, revision });
       return revision;
     } catch (e) {
       if (e instanceof KvConflictError) return null;
+      if (isPayloadTooLarge(e)) throw new RunStateTooLargeError(record.runId, bytes.length, { cause: e });
       throw e;
     }
   }
 
-  /** Compare-and-set; throws KvConflictError when another writer got there first. */
+  /**
+   * Compare-and-set; throws KvConflictError when another writer got there first,
+   * {@link RunStateTooLargeError} when the record exceeds the server's payload limit.
+   */
   async update(record: RunRecord, revision: number): Promise<number> {
-    const bytes = enc.encode(JSON.stringify(record));
+    const bytes = encodeRecord(record);
     try {
       const next = await (await this.kv()).update(key(record.runId), bytes, revision);
       this.remember(record.runId, { record, revision: next });
       return next;
     } catch (e) {
       this.cache.delete(record.runId);
+      if (isPayloadTooLarge(e)) throw new RunStateTooLargeError(record.runId, bytes.length, { cause: e });
       throw e;
     }
   }

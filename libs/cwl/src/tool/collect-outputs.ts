@@ -14,6 +14,7 @@ import { parseCwlJson } from '../util/exact-number';
 import { isRecord } from '../util/json';
 import { pathToUri } from '../util/uri';
 import { directoryObject, fileObject } from './file-objects';
+import { hostFileObjects } from './container-paths';
 import { secondaryFileCandidates } from './secondary-files';
 import { locationToPath } from './stage-inputs';
 
@@ -29,13 +30,16 @@ export interface CapturedStreams {
  * size), `loadContents`, `outputEval`, secondary files and `format`; stdout/stderr
  * outputs become Files. Every value is checked against its declared type.
  *
+ * `toHost` translates the paths a containerized tool wrote into `cwl.output.json`
+ * (container paths) to host paths; it returns `undefined` for paths it does not know.
+ *
  * @throws CwlExecutionError naming the output when a value does not match its type
  */
-export async function collectOutputs(tool: CommandLineTool, outdir: string, scope: ExpressionScope, settings: ExpressionSettings, streams: CapturedStreams): Promise<Record<string, unknown>> {
+export async function collectOutputs(tool: CommandLineTool, outdir: string, scope: ExpressionScope, settings: ExpressionSettings, streams: CapturedStreams, toHost?: (path: string) => string | undefined): Promise<Record<string, unknown>> {
   const custom = join(outdir, 'cwl.output.json');
   if (existsSync(custom)) {
     const parsed = parseCwlJson(await readFile(custom, 'utf8'), custom) as Record<string, unknown>;
-    const resolved = resolveFileLocations(parsed, pathToUri(outdir) + '/') as Record<string, unknown>;
+    const resolved = resolveFileLocations(toHost ? hostFileObjects(parsed, toHost) : parsed, pathToUri(outdir) + '/') as Record<string, unknown>;
     const out: Record<string, unknown> = {};
     for (const param of tool.outputs) out[param.id] = await completeFiles(resolved[param.id] ?? null);
     return out;

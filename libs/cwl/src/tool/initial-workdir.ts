@@ -10,26 +10,38 @@ import { locationToPath } from './stage-inputs';
 import { findRequirement } from './requirements';
 
 /**
+ * How entries are placed when the paths in the scope are not host paths (a container
+ * run): the default symlinks (or copies) the path as it is and writes absolute
+ * `entryname`s where they point.
+ */
+export interface InitialWorkDirPlacement {
+  /** Host path where the entry with this absolute `entryname` (a container path) is written. */
+  hostTarget(name: string): string;
+  /** Places the File/Directory at `source` (a path as the scope shows it) at the host path `target`. */
+  place(source: string, target: string, writable: boolean): Promise<void>;
+}
+
+/**
  * Materializes InitialWorkDirRequirement `listing` in `outdir`: `{entryname, entry}`
  * literals (strings written as files, other values as JSON), File/Directory
  * entries (symlinked, or copied when `writable`), and expressions returning them.
  */
-export async function stageInitialWorkDir(tool: CommandLineTool, outdir: string, scope: ExpressionScope, settings: ExpressionSettings): Promise<void> {
+export async function stageInitialWorkDir(tool: CommandLineTool, outdir: string, scope: ExpressionScope, settings: ExpressionSettings, placement?: InitialWorkDirPlacement): Promise<void> {
   const req = findRequirement(tool, 'InitialWorkDirRequirement');
   if (!req) return;
   let listing: unknown = req.listing;
   if (typeof listing === 'string') listing = await evaluateExpression(listing, scope, settings);
   for (const raw of Array.isArray(listing) ? listing : []) {
     const item = typeof raw === 'string' ? await evaluateExpression(raw, scope, settings) : raw;
-    for (const entry of Array.isArray(item) ? item : [item]) await stageEntry(entry, outdir, scope, settings);
+    for (const entry of Array.isArray(item) ? item : [item]) await stageEntry(entry, outdir, scope, settings, placement);
   }
 }
 
-async function stageEntry(entry: unknown, outdir: string, scope: ExpressionScope, settings: ExpressionSettings): Promise<void> {
+async function stageEntry(entry: unknown, outdir: string, scope: ExpressionScope, settings: ExpressionSettings, placement?: InitialWorkDirPlacement): Promise<void> {
   if (entry === null || entry === undefined) return;
   if (!isRecord(entry)) throw new CwlUnsupportedError('InitialWorkDirRequirement', `unsupported listing entry ${JSON.stringify(entry)}`);
   if (entry.class === 'File' || entry.class === 'Directory') {
-    await placeObject(entry, join(outdir, String(entry.basename)), false);
+    await placeObject(entry, join(outdir, String(entry.basename)), false, placement);
     return;
   }
   const name = entry.entryname !== undefined ? String(await evaluateExpression(String(entry.entryname), scope, settings)) : undefined;
@@ -38,38 +50,39 @@ async function stageEntry(entry: unknown, outdir: string, scope: ExpressionScope
   const writable = entry.writable === true;
   if (value === null || value === undefined) return;
   if (Array.isArray(value) && !name && value.every((v) => v === null || (isRecord(v) && (v.class === 'File' || v.class === 'Directory')))) {
-    for (const v of value) if (v) await placeObject(v as Record<string, unknown>, join(outdir, String(v.basename)), writable);
+    for (const v of value) if (v) await placeObject(v as Record<string, unknown>, join(outdir, String(v.basename)), writable, placement);
     return;
   }
   if (isRecord(value) && (value.class === 'File' || value.class === 'Directory')) {
-    const target = name ? (isAbsolute(name) ? name : join(outdir, name)) : join(outdir, String(value.basename));
-    await placeObject(value, target, writable);
+    const target = name ? (isAbsolute(name) ? (placement?.hostTarget(name) ?? name) : join(outdir, name)) : join(outdir, String(value.basename));
+    await placeObject(value, target, writable, placement);
     return;
   }
   if (!name) throw new CwlUnsupportedError('InitialWorkDirRequirement', 'a literal entry needs an entryname');
-  const target = join(outdir, name);
+  const target = isAbsolute(name) && placement ? placement.hostTarget(name) : join(outdir, name);
   await mkdir(dirname(target), { recursive: true });
   await writeFile(target, typeof value === 'string' ? value : pythonStyleJson(value));
 }
 
-async function placeObject(obj: Record<string, unknown>, target: string, writable: boolean): Promise<void> {
+async function placeObject(obj: Record<string, unknown>, target: string, writable: boolean, placement?: InitialWorkDirPlacement): Promise<void> {
   await mkdir(dirname(target), { recursive: true });
   if (typeof obj.location !== 'string' && typeof obj.path !== 'string') {
     if (obj.class === 'File') await writeFile(target, String(obj.contents ?? ''));
     else {
       await mkdir(target, { recursive: true });
       for (const entry of Array.isArray(obj.listing) ? obj.listing : []) {
-        if (isRecord(entry)) await placeObject(entry, join(target, String(entry.basename ?? basenameOf(String(entry.location ?? entry.path ?? '')))), writable);
+        if (isRecord(entry)) await placeObject(entry, join(target, String(entry.basename ?? basenameOf(String(entry.location ?? entry.path ?? '')))), writable, placement);
       }
     }
     return;
   }
   if (obj.class === 'File' && Array.isArray(obj.secondaryFiles)) {
     for (const sf of obj.secondaryFiles) {
-      if (isRecord(sf)) await placeObject(sf, join(dirname(target), String(sf.basename ?? basenameOf(String(sf.location ?? sf.path ?? '')))), writable);
+      if (isRecord(sf)) await placeObject(sf, join(dirname(target), String(sf.basename ?? basenameOf(String(sf.location ?? sf.path ?? '')))), writable, placement);
     }
   }
   const source = typeof obj.path === 'string' ? obj.path : locationToPath(obj.location as string);
-  if (writable) await cp(source, target, { recursive: true });
+  if (placement) await placement.place(source, target, writable);
+  else if (writable) await cp(source, target, { recursive: true });
   else await symlink(source, target).catch(() => cp(source, target, { recursive: true }));
 }

@@ -5,9 +5,11 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { CwlExecutionError } from '../errors/cwl-errors';
 import { evaluateExpression, expressionSettings, type ExpressionScope } from '../expressions/evaluate-expression';
 import { resolveInputs } from '../job/resolve-inputs';
+import type { ContainerLaunchOutcome } from '../launcher/container-launcher';
 import type { CommandLineTool } from '../model/cwl.types';
 import { buildCommandLine, toShellString } from './build-command-line';
 import { collectOutputs } from './collect-outputs';
+import { prepareContainerRun } from './container-run';
 import { stageInitialWorkDir } from './initial-workdir';
 import { defaultListing } from './load-listing';
 import { findRequirement } from './requirements';
@@ -21,13 +23,15 @@ import type { RunToolOptions, ToolRunResult, ToolStatus } from './tool-run.types
 const HOST_CORES = availableParallelism();
 
 /**
- * Runs a CommandLineTool as a local process (no container: a DockerRequirement
+ * Runs a CommandLineTool as a local process, or in a container when the tool has a
+ * DockerRequirement and `options.container` is given (without it the requirement
  * only adds a warning). Inputs are checked and defaulted, files staged by path,
  * the command line built, stdio redirected, and on success the outputs collected.
  * A non-zero exit is reported in the result (`status`, `exitCode`), not thrown.
  *
  * @throws CwlInputError for bad inputs, CwlExpressionError for failing expressions,
- *   CwlExecutionError when the process cannot start or outputs do not match their types
+ *   CwlExecutionError when the process cannot start or outputs do not match their types;
+ *   a container launcher's own error when the container cannot run
  */
 export async function runCommandLineTool(tool: CommandLineTool, inputs: Record<string, unknown>, options: RunToolOptions): Promise<ToolRunResult> {
   const outdir = resolve(options.outdir);
@@ -45,30 +49,44 @@ export async function runCommandLineTool(tool: CommandLineTool, inputs: Record<s
     formatCheck: tool.$schemas ? 'lenient' : 'strict',
     evaluate: (text, self) => evaluateExpression(text, { inputs: resolved, self, runtime }, settings),
   });
-  const scope: ExpressionScope = { inputs: staged, runtime };
-  await stageInitialWorkDir(tool, outdir, scope, settings);
+  const hostScope: ExpressionScope = { inputs: staged, runtime };
+  const docker = options.container ? findRequirement(tool, 'DockerRequirement') : undefined;
+  // In a container the tool sees container paths; outputs are still collected on the host.
+  const box = docker && options.container
+    ? await prepareContainerRun(tool, docker, options.container, { outdir, tmpdir, inputs: staged, runtime, env: options.env }, settings)
+    : undefined;
+  const scope = box?.scope ?? hostScope;
+  await stageInitialWorkDir(tool, outdir, scope, settings, box?.initialWorkDir);
 
   const stdoutName = await streamName(tool.stdout, tool.outputs.some((o) => o.type === 'stdout'), scope, settings);
   const stderrName = await streamName(tool.stderr, tool.outputs.some((o) => o.type === 'stderr'), scope, settings);
   const stdoutPath = stdoutName !== undefined ? join(outdir, stdoutName) : join(tmpdir, 'stdout.txt');
   const stderrPath = stderrName !== undefined ? join(outdir, stderrName) : join(tmpdir, 'stderr.txt');
   const stdinRef = tool.stdin !== undefined ? await evaluateExpression(tool.stdin, scope, settings) : undefined;
-  const stdinPath = typeof stdinRef === 'string' ? (stdinRef.startsWith('file:') ? locationToPath(stdinRef) : stdinRef) : undefined;
+  const stdinFile = typeof stdinRef === 'string' ? (stdinRef.startsWith('file:') ? locationToPath(stdinRef) : stdinRef) : undefined;
+  const stdinPath = stdinFile !== undefined && box ? (box.toHost(stdinFile) ?? stdinFile) : stdinFile;
 
   const commandLine = await buildCommandLine(tool, scope, settings);
   const command = commandLine.shell ? ['/bin/sh', '-c', toShellString(commandLine.words)] : commandLine.words.map((w) => w.text);
   if (command.length === 0) throw new CwlExecutionError('tool has an empty command line (no baseCommand or arguments)');
   const warnings: string[] = [];
-  if (findRequirement(tool, 'DockerRequirement')) warnings.push('DockerRequirement ignored: the tool ran as a local process without a container');
+  if (!box && findRequirement(tool, 'DockerRequirement')) warnings.push('DockerRequirement ignored: the tool ran as a local process without a container');
 
-  const env = await toolEnvironment(tool, options, outdir, tmpdir, scope, settings);
-  let outcome;
-  try {
+  const baseEnv = box?.baseEnv ?? { PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin', ...options.env, HOME: outdir, TMPDIR: tmpdir };
+  const env = await toolEnvironment(tool, baseEnv, scope, settings);
+  let outcome: ContainerLaunchOutcome;
+  if (box) {
     const timeoutMs = minLimit(options.timeoutMs, await toolTimeLimitMs(tool, scope, settings));
-    const request = { argv: command, cwd: outdir, env, stdinPath, stdoutPath, stderrPath, signal: options.signal, timeoutMs };
-    outcome = await (options.launcher ? options.launcher.launch(request) : spawnProcess(request));
-  } catch (err) {
-    throw new CwlExecutionError(`cannot start '${command[0]}': ${(err as Error).message}`, { cause: err });
+    outcome = await box.launch({ argv: command, env, stdinPath, stdoutPath, stderrPath, signal: options.signal, timeoutMs });
+    await box.relink();
+  } else {
+    try {
+      const timeoutMs = minLimit(options.timeoutMs, await toolTimeLimitMs(tool, scope, settings));
+      const request = { argv: command, cwd: outdir, env, stdinPath, stdoutPath, stderrPath, signal: options.signal, timeoutMs };
+      outcome = await (options.launcher ? options.launcher.launch(request) : spawnProcess(request));
+    } catch (err) {
+      throw new CwlExecutionError(`cannot start '${command[0]}': ${(err as Error).message}`, { cause: err });
+    }
   }
   const status = classify(tool, outcome.exitCode, outcome.killed);
   runtime.exitCode = outcome.exitCode;
@@ -77,11 +95,12 @@ export async function runCommandLineTool(tool: CommandLineTool, inputs: Record<s
     ? parseMetrics(`${await readFile(stdoutPath, 'utf8').catch(() => '')}\n${await readFile(stderrPath, 'utf8').catch(() => '')}`, hints.scoreFormat, hints.parseMetrics)
     : {};
   const outputs = status === 'success'
-    ? await collectOutputs(tool, outdir, scope, settings, { stdoutPath: stdoutName !== undefined ? stdoutPath : undefined, stderrPath: stderrName !== undefined ? stderrPath : undefined })
+    ? await collectOutputs(tool, outdir, hostScope, settings, { stdoutPath: stdoutName !== undefined ? stdoutPath : undefined, stderrPath: stderrName !== undefined ? stderrPath : undefined }, box?.toHost)
     : {};
   return {
     outputs, exitCode: outcome.exitCode, status, stdoutPath: stdoutName !== undefined || hints.scoreFormat ? stdoutPath : undefined, stderrPath,
     durationMs: outcome.durationMs, peakMemoryBytes: outcome.peakMemoryBytes, command, warnings, metrics,
+    ...(outcome.imageDigest !== undefined ? { imageDigest: outcome.imageDigest } : {}),
   };
 }
 
@@ -94,8 +113,8 @@ async function streamName(field: string | undefined, needed: boolean, scope: Exp
   return needed ? randomBytes(8).toString('hex') : undefined;
 }
 
-async function toolEnvironment(tool: CommandLineTool, options: RunToolOptions, outdir: string, tmpdir: string, scope: ExpressionScope, settings: ReturnType<typeof expressionSettings>): Promise<Record<string, string>> {
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin', ...options.env, HOME: outdir, TMPDIR: tmpdir };
+async function toolEnvironment(tool: CommandLineTool, base: Record<string, string>, scope: ExpressionScope, settings: ReturnType<typeof expressionSettings>): Promise<Record<string, string>> {
+  const env: Record<string, string> = { ...base };
   const req = findRequirement(tool, 'EnvVarRequirement');
   const defs = req?.envDef;
   const list = Array.isArray(defs) ? defs : defs && typeof defs === 'object' ? Object.entries(defs).map(([envName, envValue]) => ({ envName, envValue })) : [];

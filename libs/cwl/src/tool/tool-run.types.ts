@@ -1,4 +1,5 @@
 import type { ProcessLauncher } from '../launcher/process-launcher';
+import type { ContainerRunOptions } from './container-run';
 import type { ToolMetrics } from './score-metrics';
 
 /** Options of {@link runCommandLineTool}. */
@@ -21,6 +22,12 @@ export interface RunToolOptions {
   ramMiB?: number;
   /** Starts the process (default: spawn from this process; see ForkServerLauncher). */
   launcher?: ProcessLauncher;
+  /**
+   * Runs tools that have a DockerRequirement in a container through this launcher,
+   * with container paths on the command line; other tools still run as processes.
+   * Without it a DockerRequirement is ignored with a warning.
+   */
+  container?: ContainerRunOptions;
 }
 
 /** How a tool run ended. `success`: exit code in successCodes (default 0). */
@@ -47,4 +54,6 @@ export interface ToolRunResult {
   warnings: string[];
   /** Metrics from the `saber` `score_format` hint (and `name: number` lines when asked). */
   metrics: ToolMetrics;
+  /** Digest of the container image the tool ran in (container runs only). */
+  imageDigest?: string;
 }

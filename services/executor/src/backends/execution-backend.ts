@@ -28,16 +28,27 @@ export interface ExecutionResult {
    * signal: time limit, abort, or the OOM killer).
    */
   status: 'success' | 'permanentFail' | 'temporaryFail' | 'killed';
+  /**
+   * Content digest (`sha256:...`, the engine's image id) of the container image the
+   * tool ran in; absent for tools run as local processes. Part of what a cached
+   * result depends on.
+   */
+  imageDigest?: string;
 }
 
 /**
- * An executor backend: local process (this service), Docker and AWS Batch (later).
+ * An executor backend: local processes, Docker containers, AWS Batch (later).
  * A backend runs one attempt and reports; classifying failures and publishing
  * results is the executor's job.
  */
 export interface ExecutionBackend {
   readonly name: string;
   run(task: StepTask, context: ExecutionContext): Promise<ExecutionResult>;
+  /**
+   * The content digest of the container image the task would run in, when the
+   * backend runs it in one (part of the step cache key); undefined otherwise.
+   */
+  imageDigestOf?(task: StepTask): Promise<string | undefined>;
 }
 
 /** Injection token of the configured backend. */

@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { StepTask } from '@saber/contracts';
-import { ForkServerLauncher, runCommandLineTool, runExpressionTool, type CwlTool } from '@saber/cwl';
+import { ForkServerLauncher, runCommandLineTool, runExpressionTool, type CwlTool, type RunToolOptions } from '@saber/cwl';
 import { open } from 'node:fs/promises';
 import type { ExecutionBackend, ExecutionContext, ExecutionResult } from './execution-backend';
 
@@ -48,6 +48,15 @@ export class LocalProcessBackend implements ExecutionBackend, OnModuleDestroy {
   }
 
   async run(task: StepTask, context: ExecutionContext): Promise<ExecutionResult> {
+    return this.runWith(task, context, {});
+  }
+
+  /**
+   * Runs the task with extra {@link runCommandLineTool} options: the Docker backend
+   * adds `container`, so tools with a DockerRequirement run in containers and the
+   * others still here.
+   */
+  async runWith(task: StepTask, context: ExecutionContext, extra: Pick<RunToolOptions, 'container'>): Promise<ExecutionResult> {
     const tool = task.tool as unknown as CwlTool;
     const started = performance.now();
     if (tool.class === 'ExpressionTool') {
@@ -55,7 +64,7 @@ export class LocalProcessBackend implements ExecutionBackend, OnModuleDestroy {
       return { outputs, exitCode: 0, status: 'success', costSeconds: (performance.now() - started) / 1000, peakMemoryBytes: 0, stderrTail: '', metrics: {}, warnings: [] };
     }
     if (tool.class !== 'CommandLineTool') throw new Error(`cannot execute a process of class ${String((tool as { class?: unknown }).class)}`);
-    const r = await runCommandLineTool(tool, task.inputs, { outdir: context.outdir, tmpdir: context.tmpdir, signal: context.signal, launcher: this.launcher });
+    const r = await runCommandLineTool(tool, task.inputs, { outdir: context.outdir, tmpdir: context.tmpdir, signal: context.signal, launcher: this.launcher, ...extra });
     for (const w of r.warnings ?? []) this.log.warn(`${task.taskId}: ${w}`);
     return {
       outputs: r.outputs,
@@ -66,6 +75,7 @@ export class LocalProcessBackend implements ExecutionBackend, OnModuleDestroy {
       stderrTail: await tailOf(r.stderrPath),
       metrics: r.metrics ?? {},
       warnings: r.warnings ?? [],
+      ...(r.imageDigest !== undefined ? { imageDigest: r.imageDigest } : {}),
     };
   }
 }

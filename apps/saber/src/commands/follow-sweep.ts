@@ -1,0 +1,65 @@
+import type { Bus, BusMessage } from '@saber/bus';
+import {
+  Filters, RunFailed, RunRejected, SweepAccepted, SweepCompleted, SweepFailed, SweepProgress, SweepRejected,
+  type SweepCompleted as SweepCompletedT, type SweepFailed as SweepFailedT, type SweepRejected as SweepRejectedT,
+} from '@saber/contracts';
+import type { SweepProgressView } from './sweep-progress-view';
+
+/** How a followed sweep ended. */
+export type SweepEnd =
+  | { kind: 'completed'; event: SweepCompletedT }
+  | { kind: 'failed'; event: SweepFailedT }
+  | { kind: 'rejected'; event: SweepRejectedT };
+
+/**
+ * Subscribes to every event (from now on) and resolves when the sweep `sweepId`
+ * ends, feeding the progress view meanwhile (sweep counts, failures of its child
+ * runs `<sweepId>.i…`). Subscribe before publishing the request, so no event is missed.
+ */
+export async function followSweep(bus: Bus, sweepId: string, view: SweepProgressView): Promise<{ done: Promise<SweepEnd>; stop(): Promise<void> }> {
+  let resolve!: (end: SweepEnd) => void;
+  const done = new Promise<SweepEnd>((r) => (resolve = r));
+  const child = (id: string) => id.startsWith(`${sweepId}.i`);
+  const sub = await bus.consume({ stream: 'events', filterSubject: Filters.allEvents, deliver: 'new', concurrency: 1 }, async (msg: BusMessage) => {
+    const s = msg.subject;
+    try {
+      handle(s, msg);
+    } catch {
+      // Not a message of ours, or malformed: someone else's concern.
+    }
+  });
+  function handle(s: string, msg: BusMessage): void {
+    if (s === SweepRejected.subject) {
+      const e = SweepRejected.parse(msg.json());
+      if (e.requestId === sweepId) resolve({ kind: 'rejected', event: e });
+    } else if (s === SweepAccepted.subject) {
+      const e = SweepAccepted.parse(msg.json());
+      if (e.sweepId === sweepId) view.accepted(e);
+    } else if (s === SweepProgress.subject) {
+      const e = SweepProgress.parse(msg.json());
+      if (e.sweepId === sweepId) view.progress(e);
+    } else if (s === SweepCompleted.subject) {
+      const e = SweepCompleted.parse(msg.json());
+      if (e.sweepId === sweepId) resolve({ kind: 'completed', event: e });
+    } else if (s === SweepFailed.subject) {
+      const e = SweepFailed.parse(msg.json());
+      if (e.sweepId === sweepId) resolve({ kind: 'failed', event: e });
+    } else if (s === RunFailed.subject) {
+      const e = RunFailed.parse(msg.json());
+      if (child(e.runId)) view.childFailed(e.runId, e.reason, e.message);
+    } else if (s === RunRejected.subject) {
+      const e = RunRejected.parse(msg.json());
+      if (child(e.requestId)) view.childFailed(e.requestId, `rejected: ${e.reason}`, e.message);
+    }
+  }
+  // In embedded mode every handle may be idle between two messages: keep the process alive.
+  const keepAlive = setInterval(() => undefined, 60_000);
+  void done.finally(() => clearInterval(keepAlive));
+  return {
+    done,
+    stop: () => {
+      clearInterval(keepAlive);
+      return sub.stop();
+    },
+  };
+}

@@ -1,0 +1,113 @@
+/**
+ * The one interface every volume format implements.
+ *
+ * Axis convention (all formats): shapes, bounding boxes, chunk shapes and voxel
+ * sizes are in **C order, slowest axis first**, exactly as numpy/h5py index the
+ * array: a 3-D volume is `(z, y, x)` and `data[(z * Y + y) * X + x]` is voxel
+ * `(z, y, x)`. Drivers translate (Neuroglancer precomputed is `x, y, z` in its
+ * `info` and Fortran order on disk, which is the same bytes).
+ */
+import type { S3Client } from '@aws-sdk/client-s3';
+
+/** Element types a volume can hold. 64-bit integers are `BigUint64Array`/`BigInt64Array`. */
+export type Dtype = 'uint8' | 'uint16' | 'uint32' | 'uint64' | 'int8' | 'int16' | 'int32' | 'int64' | 'float32' | 'float64';
+
+/** The typed array matching each {@link Dtype}. */
+export interface DtypeArrayMap {
+  uint8: Uint8Array;
+  uint16: Uint16Array;
+  uint32: Uint32Array;
+  uint64: BigUint64Array;
+  int8: Int8Array;
+  int16: Int16Array;
+  int32: Int32Array;
+  int64: BigInt64Array;
+  float32: Float32Array;
+  float64: Float64Array;
+}
+
+/** Any array a volume reads or writes. */
+export type VolumeArray = DtypeArrayMap[Dtype];
+
+/** Storage formats, one driver each. */
+export type VolumeFormat = 'zarr' | 'precomputed' | 'h5' | 'tif' | 'png' | 'npy';
+
+/**
+ * A half-open box `[start, stop)` per axis, in voxels, C order (`(z, y, x)` for 3-D):
+ * the same convention as numpy slices and SABER's block bounds.
+ */
+export interface BBox {
+  /** First voxel per axis (inclusive). */
+  start: readonly number[];
+  /** One past the last voxel per axis (exclusive). */
+  stop: readonly number[];
+}
+
+/** What describes a volume, independent of its format. */
+export interface VolumeMeta {
+  /** Size per axis in voxels, C order. */
+  readonly shape: readonly number[];
+  readonly dtype: Dtype;
+  /**
+   * Storage chunk per axis: the unit a read touches. Unchunked formats report whole
+   * slices (`(1, y, x)` for image stacks) or the whole shape (`.npy`, contiguous HDF5).
+   */
+  readonly chunkShape: readonly number[];
+  /** Physical size of a voxel per axis, in nanometres (1 where the format does not record it). */
+  readonly voxelSize: readonly number[];
+  /** Axis names, C order: `['z', 'y', 'x']` for 3-D volumes. */
+  readonly axes: readonly string[];
+}
+
+/** An open volume. Reads touch only the chunks that intersect the requested box. */
+export interface VolumeStore extends VolumeMeta {
+  /** The URI it was opened with (normalized). Every error message names it. */
+  readonly uri: string;
+  readonly format: VolumeFormat;
+  /** False when this store can write (some foreign layouts, e.g. compressed TIFF, are read-only). */
+  readonly readOnly: boolean;
+  /**
+   * Reads the voxels of `bbox` (default: the whole volume) into a new C-order array
+   * of this store's dtype. Throws `VolumeBoundsError` when the box leaves the volume.
+   */
+  read(bbox?: BBox): Promise<VolumeArray>;
+  /**
+   * Writes `data` (C order, `bbox`'s shape, this store's dtype) into `bbox`. Partially
+   * covered chunks are read, merged and rewritten: concurrent writers of the same chunk
+   * must coordinate (align blocks to chunks, or serialize).
+   */
+  write(bbox: BBox, data: VolumeArray): Promise<void>;
+  /** Flushes and releases file handles. The store is unusable afterwards. */
+  close(): Promise<void>;
+}
+
+/** Neuroglancer layer type of a precomputed volume. */
+export type VolumeKind = 'image' | 'segmentation';
+
+/** Everything `createVolume` needs; optional fields have per-format defaults (see README). */
+export interface CreateVolumeMeta {
+  shape: readonly number[];
+  dtype: Dtype;
+  /** Chunk per axis (zarr, precomputed, HDF5). Default: 64 per axis, clipped to the shape. */
+  chunkShape?: readonly number[];
+  /** Nanometres per voxel, C order. Default 1 per axis. */
+  voxelSize?: readonly number[];
+  /** `gzip` (zarr, HDF5: default) or `raw` (precomputed: default; TIFF, PNG, npy: always). */
+  compression?: 'gzip' | 'raw';
+  /** Precomputed layer type. Default: `segmentation` for uint32/uint64, else `image`. */
+  kind?: VolumeKind;
+  /** Replace an existing volume at the URI instead of failing with `VolumeExistsError`. */
+  overwrite?: boolean;
+}
+
+/** How to reach storage; every field is optional. */
+export interface VolumeAccessOptions {
+  /** S3 client for `*+s3://` URIs; default: one built from the environment (see README). */
+  s3Client?: S3Client;
+}
+
+/** Options of `openVolume`. */
+export interface OpenVolumeOptions extends VolumeAccessOptions {
+  /** Overrides the voxel size for formats that do not record one (TIFF, PNG, npy). */
+  voxelSize?: readonly number[];
+}

@@ -1,0 +1,124 @@
+import { Injectable } from '@nestjs/common';
+import type { SweepRejectReason, SweepRequested } from '@saber/contracts';
+import { CwlInputError, CwlNotFoundError, CwlValidationError, loadDocument, resolveInputs, type LoadedProcess } from '@saber/cwl';
+import {
+  SweepError, bindSweep, iterationInputs, parseBlockSection, parseParameterization, planSweep,
+  type BlockSection, type Parameterization, type SweepBinding, type SweepPlan,
+} from '@saber/sweep';
+import { readFile } from 'node:fs/promises';
+import { basename, isAbsolute, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+/** A request that cannot become a sweep; carries the reason published in sweep.rejected. */
+export class SweepRejection extends Error {
+  override readonly name = 'SweepRejection';
+  constructor(
+    readonly reason: SweepRejectReason,
+    message: string,
+    readonly details: string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** Everything a sweep needs, checked: what {@link SweepIntake.prepare} returns. */
+export interface PreparedSweep {
+  parameterization: { text: string; source: string };
+  block?: BlockSection;
+  volumeShape?: number[];
+  plan: SweepPlan;
+  binding: SweepBinding;
+  loaded: LoadedProcess;
+}
+
+/**
+ * Turns a sweep request into a checked plan: reads the parameterization (inline or a
+ * path on this machine), the block section and the volume's shape, loads the
+ * workflow, binds the swept values to its inputs and checks the inputs of the first
+ * iteration, so that a mistake is one sweep.rejected instead of thousands of failed
+ * runs. Relative paths resolve against the blocker's working directory.
+ */
+@Injectable()
+export class SweepIntake {
+  /** @throws SweepRejection */
+  async prepare(request: SweepRequested): Promise<PreparedSweep> {
+    const parameterization = await this.readParameterization(request.parameterization);
+    let parsed: Parameterization;
+    try {
+      parsed = parseParameterization(parameterization.text, { source: parameterization.source });
+    } catch (e) {
+      throw asRejection(e, 'invalid-sweep');
+    }
+    let block: BlockSection | undefined;
+    if (request.block) {
+      const issues: string[] = [];
+      block = parseBlockSection(request.block, issues);
+      if (!block) throw new SweepRejection('invalid-sweep', `invalid block section: ${issues.join('; ')}`, issues);
+    }
+    const volume = (block ?? parsed.block)?.volume;
+    const volumeShape = volume === undefined ? undefined : await this.volumeShape(volume);
+    let plan: SweepPlan;
+    try {
+      plan = planSweep(parsed, { ...(block ? { block } : {}), ...(volumeShape ? { volumeShape } : {}) });
+    } catch (e) {
+      throw asRejection(e, 'invalid-sweep');
+    }
+    const loaded = await this.loadWorkflow(request.workflow);
+    let binding: SweepBinding;
+    try {
+      binding = bindSweep(plan, loaded.process);
+    } catch (e) {
+      throw asRejection(e, 'invalid-sweep');
+    }
+    try {
+      resolveInputs(loaded.process, { ...request.inputs, ...iterationInputs(binding, plan.iteration(0)).inputs });
+    } catch (e) {
+      if (e instanceof CwlInputError) throw new SweepRejection('invalid-inputs', `the inputs of iteration 0 are invalid: ${e.message}`);
+      throw e;
+    }
+    return { parameterization, ...(block ? { block } : {}), ...(volumeShape ? { volumeShape } : {}), plan, binding, loaded };
+  }
+
+  private async readParameterization(ref: SweepRequested['parameterization']): Promise<{ text: string; source: string }> {
+    if (ref.inline !== undefined) return { text: ref.inline, source: ref.name ?? 'parameterization' };
+    const path = isAbsolute(ref.path!) ? ref.path! : resolve(ref.path!);
+    try {
+      return { text: await readFile(path, 'utf8'), source: ref.name ?? basename(path) };
+    } catch (e) {
+      throw new SweepRejection('parameterization-not-found', `cannot read the parameterization ${path}: ${(e as Error).message}`);
+    }
+  }
+
+  private async volumeShape(uri: string): Promise<number[]> {
+    // Loaded when used: the volume drivers (HDF5, TIFF, S3) are a slow import.
+    const { openVolume } = await import('@saber/volume');
+    try {
+      const store = await openVolume(uri);
+      const shape = [...store.shape];
+      await store.close();
+      return shape;
+    } catch (e) {
+      throw new SweepRejection('volume-unreadable', `cannot read the shape of block.volume: ${(e as Error).message}`);
+    }
+  }
+
+  private async loadWorkflow(ref: SweepRequested['workflow']): Promise<LoadedProcess> {
+    try {
+      if (ref.inline !== undefined) return await loadDocument({ inline: ref.inline, baseUri: pathToFileURL(process.cwd() + '/').href });
+      if (ref.url !== undefined && !ref.url.startsWith('file://')) throw new SweepRejection('workflow-not-found', `only file:// workflow URLs are supported, got ${ref.url}`);
+      const path = ref.path ?? fileURLToPath(ref.url!);
+      return await loadDocument({ path: isAbsolute(path) ? path : resolve(path) });
+    } catch (e) {
+      if (e instanceof SweepRejection) throw e;
+      if (e instanceof CwlNotFoundError) throw new SweepRejection('workflow-not-found', e.message);
+      if (e instanceof CwlValidationError) {
+        throw new SweepRejection('invalid-workflow', e.message, e.issues.map((i) => `${i.file}:${i.line}:${i.column}: ${i.message}`));
+      }
+      throw new SweepRejection('invalid-workflow', (e as Error).message);
+    }
+  }
+}
+
+function asRejection(e: unknown, reason: SweepRejectReason): unknown {
+  return e instanceof SweepError ? new SweepRejection(reason, e.message, [...e.issues]) : e;
+}

@@ -1,0 +1,71 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** A reusable result: what step.completed reported for the run that produced it. */
+export interface CacheEntry {
+  key: string;
+  outputs: Record<string, unknown>;
+  metrics: Record<string, number>;
+  exitCode: number;
+  /** Seconds the producing run spent (a hit costs nothing). */
+  costSeconds: number;
+  /** Run and task that produced the outputs (they stay where that run wrote them). */
+  runId: string;
+  taskId: string;
+  storedAt: string;
+}
+
+/**
+ * The step cache: one small JSON entry per key under `dir` (the shared work
+ * directory's `cache/` unless configured), written atomically. Outputs are not
+ * copied: an entry points at the files of the run that produced them, and a
+ * lookup whose files are gone (a cleaned work directory) is a miss.
+ */
+export class StepCache {
+  constructor(readonly dir: string) {}
+
+  private pathOf(key: string): string {
+    return join(this.dir, key.slice(0, 2), `${key}.json`);
+  }
+
+  /** The entry for `key` when it exists and every output file is still there. */
+  async lookup(key: string): Promise<CacheEntry | undefined> {
+    let entry: CacheEntry;
+    try {
+      entry = JSON.parse(await readFile(this.pathOf(key), 'utf8')) as CacheEntry;
+    } catch {
+      return undefined; // absent, or torn by a crash: a miss
+    }
+    if (entry.key !== key) return undefined;
+    for (const location of outputLocations(entry.outputs)) {
+      try {
+        await stat(fileURLToPath(location));
+      } catch {
+        return undefined;
+      }
+    }
+    return entry;
+  }
+
+  /** Stores an entry (last writer wins: equal keys give equal results). */
+  async store(entry: CacheEntry): Promise<void> {
+    const path = this.pathOf(entry.key);
+    await mkdir(dirname(path), { recursive: true });
+    const tmp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
+    await writeFile(tmp, JSON.stringify(entry));
+    await rename(tmp, path);
+  }
+}
+
+/** `file:` locations of every File and Directory in a CWL value. */
+export function outputLocations(value: unknown, out: string[] = []): string[] {
+  if (Array.isArray(value)) for (const v of value) outputLocations(v, out);
+  else if (value && typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    if ((o.class === 'File' || o.class === 'Directory') && typeof o.location === 'string' && o.location.startsWith('file:')) out.push(o.location);
+    for (const [k, v] of Object.entries(o)) if (k !== 'location') outputLocations(v, out);
+  }
+  return out;
+}

@@ -1,0 +1,48 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { StepCompleted, StepFailed } from '@saber/contracts';
+
+/** File in a task's directory holding the final result the executor published for it. */
+export const RESULT_FILE = 'result.json';
+
+/** A published final result: the event and its dedupe id, so it can be re-published as is. */
+export type RecordedResult =
+  | { kind: 'completed'; msgId: string; event: StepCompleted }
+  | { kind: 'failed'; msgId: string; event: StepFailed };
+
+/**
+ * Records a task's final result beside its outputs, after it was published. When a
+ * message is delivered again (its executor died after publishing some results but
+ * before the acknowledgement: a whole batch, or one task in the short window before
+ * its ack), the executor re-publishes the recorded result with its original dedupe
+ * id instead of running the tool again, so a result is never recorded twice.
+ * A torn file (a crash while writing) reads as absent.
+ */
+export async function recordResult(outputUri: string, result: RecordedResult): Promise<void> {
+  const dir = fileURLToPath(outputUri);
+  const text = JSON.stringify(result);
+  try {
+    await writeFile(join(dir, RESULT_FILE), text);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    await mkdir(dir, { recursive: true }); // a tool that wrote no files (an ExpressionTool)
+    await writeFile(join(dir, RESULT_FILE), text);
+  }
+}
+
+/** The recorded result of the task at `outputUri`, or undefined. */
+export async function recordedResult(outputUri: string): Promise<RecordedResult | undefined> {
+  let text: string;
+  try {
+    text = await readFile(join(fileURLToPath(outputUri), RESULT_FILE), 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    const r = JSON.parse(text) as RecordedResult;
+    return (r.kind === 'completed' || r.kind === 'failed') && typeof r.msgId === 'string' && r.event ? r : undefined;
+  } catch {
+    return undefined;
+  }
+}
