@@ -7,6 +7,10 @@ export const Filters = {
   runRequested: `${EVENTS_ROOT}.run.requested.*`,
   /** step.ready/started/completed/failed of every version. */
   stepEvents: `${EVENTS_ROOT}.step.>`,
+  /** step.completed of every version. */
+  stepCompleted: `${EVENTS_ROOT}.step.completed.*`,
+  /** step.failed of every version. */
+  stepFailed: `${EVENTS_ROOT}.step.failed.*`,
   runEvents: `${EVENTS_ROOT}.run.>`,
   /** sweep.accepted/rejected/progress/completed/failed (and requests) of every version. */
   sweepEvents: `${EVENTS_ROOT}.sweep.>`,

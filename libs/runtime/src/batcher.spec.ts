@@ -36,4 +36,21 @@ describe('Batcher', () => {
     await assert.rejects(first, /db down/);
     await b.post(2);
   });
+
+  it('lingers before a batch when asked, so that items posted meanwhile join it', async () => {
+    const batches: number[][] = [];
+    let lingerMs = 30;
+    const b = new Batcher<number>(async (items) => {
+      batches.push(items);
+    }, Number.POSITIVE_INFINITY, () => lingerMs);
+    const first = b.post(1);
+    await new Promise((r) => setTimeout(r, 5));
+    await Promise.all([first, b.post(2), b.post(3)]);
+    assert.deepEqual(batches, [[1, 2, 3]]);
+    lingerMs = 0;
+    const t0 = performance.now();
+    await b.post(4);
+    assert.ok(performance.now() - t0 < 25, 'no linger when it returns 0');
+    assert.deepEqual(batches, [[1, 2, 3], [4]]);
+  });
 });

@@ -10,10 +10,13 @@ export class Batcher<C> {
   /**
    * @param commit commits one batch; a throw rejects every item of the batch
    * @param maxBatch most items per batch (default: unlimited)
+   * @param linger milliseconds to wait before taking a batch, so that items arriving
+   *   meanwhile join it (asked before each batch; 0 or none: take it at once)
    */
   constructor(
     private readonly commit: (changes: C[]) => Promise<void>,
     private readonly maxBatch = Number.POSITIVE_INFINITY,
+    private readonly linger?: () => number,
   ) {}
 
   /** Resolves once `change` has been committed (or rejects with the batch's error). */
@@ -32,6 +35,8 @@ export class Batcher<C> {
   private async drain(): Promise<void> {
     this.running = true;
     while (this.queue.length) {
+      const wait = this.linger?.() ?? 0;
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       const batch = this.queue.length > this.maxBatch ? this.queue.splice(0, this.maxBatch) : this.queue;
       if (batch === this.queue) this.queue = [];
       try {

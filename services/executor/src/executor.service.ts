@@ -5,13 +5,13 @@ import { StepCompleted, StepFailed, StepStarted, StepTask, StepTaskBatch, batchE
 import { ContentHasher, isCacheable, stepCacheKey, type CwlTool } from '@saber/cwl';
 import { BUS, EventPublisher, SABER_CONFIG } from '@saber/runtime';
 import { contextFromTraceparent, withSpan, SpanKind } from '@saber/telemetry';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EXECUTION_BACKEND, type ExecutionBackend } from './backends/execution-backend';
 import { StepCache, type CacheEntry } from './cache/step-cache';
 import { ConcurrencyLimit } from './concurrency-limit';
+import { ScratchPool } from './scratch-pool';
 import { recordResult, recordedResult } from './result-record';
 import { classifyError, classifyExit, type Failure } from './failure';
 
@@ -34,6 +34,7 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
   private readonly limit: ConcurrencyLimit;
   private readonly cache: StepCache;
   private readonly hasher = new ContentHasher();
+  private readonly scratch = new ScratchPool(tmpdir());
 
   constructor(
     @Inject(BUS) private readonly bus: Bus,
@@ -57,6 +58,7 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
   async onApplicationShutdown(): Promise<void> {
     this.abort.abort();
     await this.subscription?.stop();
+    this.scratch.close();
   }
 
   /** Runs one task message (a task or a batch); resolves after every result is published (the caller acks). */
@@ -212,7 +214,7 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
     try {
       // Every attempt gets its own directory, so a retry never sees a crashed
       // attempt's files; the backend creates it.
-      scratch = await mkdtemp(join(tmpdir(), 'saber-task-'));
+      scratch = this.scratch.acquire();
       result = await withSpan('saber.tool', { 'saber.task_id': task.taskId, 'saber.backend': this.backend.name }, () =>
         this.backend.run(task, { outdir, tmpdir: scratch!, signal: this.abort.signal }),
       );
@@ -220,7 +222,7 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
     } catch (e) {
       failure = classifyError(e);
     } finally {
-      if (scratch) await rm(scratch, { recursive: true, force: true });
+      if (scratch) this.scratch.release(scratch);
     }
     await started;
     const finishedAt = new Date().toISOString();

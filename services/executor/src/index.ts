@@ -9,7 +9,8 @@ export * from './executor.service';
 export * from './failure';
 export * from './backends/execution-backend';
 export * from './backends/local-process.backend';
-export * from './backends/docker.backend';
+// The Docker backend is loaded on demand (dockerode is heavy): see selectBackend.
+export type { DockerBackend } from './backends/docker.backend';
 export * from './backends/select-backend';
 export { DockerContainerLauncher, SABER_CONTAINER_LABEL } from './backends/docker/docker-container.launcher';
 export { DockerEngineUnavailableError, DockerEngineError, DockerImageError } from './backends/docker/docker-errors';

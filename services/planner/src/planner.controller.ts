@@ -17,12 +17,19 @@ export class PlannerController {
     await this.planner.onRunRequested(ctx.getMessage());
   }
 
-  /** Step results. step.ready/started are the planner's own or informational: skipped. */
-  @BusConsumer({ stream: 'events', durable: 'planner-steps', filterSubject: Filters.stepEvents, concurrency: 64 })
-  async stepEvent(@Payload() _data: unknown, @Ctx() ctx: BusContext): Promise<void> {
-    const msg = ctx.getMessage();
-    if (msg.subject === StepCompleted.subject) await this.planner.onStepCompleted(StepCompleted.parse(msg.json()));
-    else if (msg.subject === StepFailed.subject) await this.planner.onStepFailed(StepFailed.parse(msg.json()));
+  /**
+   * Step results, on two consumers that see only completed and failed events (a
+   * consumer of all step events would pull and acknowledge three messages per task
+   * to use one).
+   */
+  @BusConsumer({ stream: 'events', durable: 'planner-step-completed', filterSubject: Filters.stepCompleted, concurrency: 64 })
+  async stepCompleted(@Payload() _data: unknown, @Ctx() ctx: BusContext): Promise<void> {
+    await this.planner.onStepCompleted(StepCompleted.parse(ctx.getMessage().json()));
+  }
+
+  @BusConsumer({ stream: 'events', durable: 'planner-step-failed', filterSubject: Filters.stepFailed, concurrency: 64 })
+  async stepFailed(@Payload() _data: unknown, @Ctx() ctx: BusContext): Promise<void> {
+    await this.planner.onStepFailed(StepFailed.parse(ctx.getMessage().json()));
   }
 
   /** Tasks whose deliveries ran out: their executors died or rejected them. */

@@ -8,7 +8,7 @@ const enc = new TextEncoder();
 const dec = new TextDecoder();
 
 /** Records larger than this (bytes of JSON) are stored gzip-compressed. */
-export const COMPRESS_ABOVE_BYTES = 16 * 1024;
+export const COMPRESS_ABOVE_BYTES = 2 * 1024;
 
 /**
  * A run's state does not fit in one KV value (NATS `max_payload`, 1 MiB by

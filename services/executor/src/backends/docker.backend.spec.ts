@@ -86,7 +86,7 @@ describe('DockerBackend (against a fake Docker Engine API)', () => {
     assert.equal(r.status, 'success');
     assert.equal(r.exitCode, 0);
     assert.equal(r.imageDigest, 'sha256:d12');
-    assert.equal(r.stderrTail, 'warn\n');
+    assert.equal(r.stderrTail, '', 'a success reports no stderr (only failures do)');
     assert.deepEqual(r.warnings, []);
     assert.deepEqual(createBody(engine), {
       Image: 'debian:12',

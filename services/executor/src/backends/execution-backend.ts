@@ -18,7 +18,7 @@ export interface ExecutionResult {
   costSeconds: number;
   /** Peak resident memory of the tool, bytes; 0 when unknown. */
   peakMemoryBytes: number;
-  /** Last lines of stderr (at most 4 KiB). */
+  /** Last lines of stderr (at most 4 KiB); empty for a success (only failures report it). */
   stderrTail: string;
   metrics: Record<string, number>;
   warnings: string[];

@@ -72,7 +72,8 @@ export class LocalProcessBackend implements ExecutionBackend, OnModuleDestroy {
       status: r.status,
       costSeconds: r.durationMs / 1000,
       peakMemoryBytes: r.peakMemoryBytes ?? 0,
-      stderrTail: await tailOf(r.stderrPath),
+      // Read only for a failure: events of successful steps carry no stderr.
+      stderrTail: r.status === 'success' ? '' : await tailOf(r.stderrPath),
       metrics: r.metrics ?? {},
       warnings: r.warnings ?? [],
       ...(r.imageDigest !== undefined ? { imageDigest: r.imageDigest } : {}),
