@@ -12,3 +12,4 @@ export * from './task.contracts';
 export * from './subjects';
 export * from './sweep.contracts';
 export * from './pending.contracts';
+export * from './merge.contracts';

@@ -32,7 +32,8 @@ export const BlockGeometryName = z.enum([
 export const BlockSection = z
   .object({
     volume: z.string().min(1).optional(),
-    bounds: Box3.optional(),
+    /** `[start, stop)`; start defaults to the origin. */
+    bounds: z.object({ start: Vec3.optional(), stop: Vec3 }).strict().optional(),
     size: z.tuple([int.min(1), int.min(1), int.min(1)]).optional(),
     halo: z.tuple([int.min(0), int.min(0), int.min(0)]).optional(),
     inputs: z.partialRecord(BlockGeometryName, z.string().min(1)).optional(),

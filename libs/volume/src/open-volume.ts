@@ -1,11 +1,14 @@
 /**
  * `openVolume` / `createVolume`: parse the URI, pick the driver by scheme, and (for the
- * chunked formats) the storage backend by transport (`file` or `s3`).
+ * chunked formats) the storage backend by transport (`file` or `s3`). `boss://` and `dvid://`
+ * volumes live in their services: they open, read and write, but are not created here.
  */
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { formatShape } from './core/bbox';
 import { isDtype } from './core/dtype';
+import { createBoss, openBoss } from './drivers/boss/boss.driver';
+import { createDvid, openDvid } from './drivers/dvid/dvid.driver';
 import { createH5, openH5 } from './drivers/h5/h5.driver';
 import { createNpy, openNpy } from './drivers/npy/npy.driver';
 import { createPng, openPng } from './drivers/png/png.driver';
@@ -19,7 +22,8 @@ import type { CreateVolumeMeta, OpenVolumeOptions, VolumeAccessOptions, VolumeSt
 
 /**
  * Opens an existing volume. Throws `VolumeUriError` (bad URI), `VolumeNotFoundError`,
- * `VolumeCorruptError` (unreadable metadata), `VolumeDtypeError` or `VolumeUnsupportedError`.
+ * `VolumeCorruptError` (unreadable metadata), `VolumeDtypeError` or `VolumeUnsupportedError`;
+ * for `boss://`/`dvid://` also `VolumeAuthError` (401/403) and `VolumeStorageError` (HTTP failures).
  */
 export async function openVolume(uri: string, options?: OpenVolumeOptions): Promise<VolumeStore> {
   const loc = parseVolumeUri(uri);
@@ -36,6 +40,10 @@ export async function openVolume(uri: string, options?: OpenVolumeOptions): Prom
       return openPng(loc, options);
     case 'npy':
       return openNpy(loc, options);
+    case 'boss':
+      return openBoss(loc, options);
+    case 'dvid':
+      return openDvid(loc, options);
   }
 }
 
@@ -56,10 +64,13 @@ function checkMeta(loc: VolumeLocation, meta: CreateVolumeMeta): void {
 /**
  * Creates a new, zero-filled volume and opens it for writing. Fails with
  * `VolumeExistsError` when something is at the URI, unless `meta.overwrite`.
- * Local parent directories are created.
+ * Local parent directories are created. `boss://` and `dvid://` URIs are refused
+ * (`VolumeUnsupportedError`): channels and instances are created in those services.
  */
 export async function createVolume(uri: string, meta: CreateVolumeMeta, options?: VolumeAccessOptions): Promise<VolumeStore> {
   const loc = parseVolumeUri(uri);
+  if (loc.format === 'boss') createBoss(loc);
+  if (loc.format === 'dvid') createDvid(loc);
   checkMeta(loc, meta);
   if (loc.backend === 'file') await mkdir(dirname(loc.path), { recursive: true });
   switch (loc.format) {

@@ -29,8 +29,8 @@ export interface DtypeArrayMap {
 /** Any array a volume reads or writes. */
 export type VolumeArray = DtypeArrayMap[Dtype];
 
-/** Storage formats, one driver each. */
-export type VolumeFormat = 'zarr' | 'precomputed' | 'h5' | 'tif' | 'png' | 'npy';
+/** Storage formats, one driver each: six file formats and two remote cutout services (bossDB, DVID). */
+export type VolumeFormat = 'zarr' | 'precomputed' | 'h5' | 'tif' | 'png' | 'npy' | 'boss' | 'dvid';
 
 /**
  * A half-open box `[start, stop)` per axis, in voxels, C order (`(z, y, x)` for 3-D):
@@ -100,10 +100,34 @@ export interface CreateVolumeMeta {
   overwrite?: boolean;
 }
 
+/**
+ * How the bossDB and DVID drivers talk to their services. Every field is optional; the
+ * defaults are `DEFAULT_REMOTE_OPTIONS` (see README). Validated once when the volume opens.
+ */
+export interface RemoteVolumeOptions {
+  /** Largest cutout one request asks for, in voxels. Bigger boxes are split. Default 16 Mi (2^24). */
+  maxVoxelsPerRequest?: number;
+  /** Cutout requests in flight at once per `read`/`write`. Default 4. */
+  concurrency?: number;
+  /** Extra attempts after a 5xx, 429, timeout or network failure. Default 3. */
+  retries?: number;
+  /** First back-off before a retry, in milliseconds; doubled per attempt, capped at 10 s. Default 250. */
+  retryDelayMs?: number;
+  /** Limit per request (headers and body), in milliseconds. Default 120000. */
+  timeoutMs?: number;
+  /**
+   * bossDB API token. Default: the `BOSS_TOKEN` environment variable. Sent only as the
+   * `Authorization: Token ...` header; never part of a URI, a log line or an error message.
+   */
+  bossToken?: string;
+}
+
 /** How to reach storage; every field is optional. */
 export interface VolumeAccessOptions {
   /** S3 client for `*+s3://` URIs; default: one built from the environment (see README). */
   s3Client?: S3Client;
+  /** Request sizing, concurrency, retries and credentials of `boss://` and `dvid://` volumes. */
+  remote?: RemoteVolumeOptions;
 }
 
 /** Options of `openVolume`. */

@@ -15,8 +15,12 @@ export class BlockerController {
     await this.sweeps.onSweepRequested(ctx.getMessage());
   }
 
-  /** Ends of runs (run.completed, run.failed, run.rejected): those of sweep children advance their sweep. */
-  @BusConsumer({ stream: 'events', durable: 'blocker-runs', filterSubject: Filters.runEvents, concurrency: 32 })
+  /**
+   * Ends of runs (run.completed, run.failed, run.rejected): those of sweep children
+   * advance their sweep. Handling takes milliseconds, so a 10 s ack wait bounds how long
+   * an event taken by a blocker that crashed waits before another blocker gets it.
+   */
+  @BusConsumer({ stream: 'events', durable: 'blocker-runs', filterSubject: Filters.runEvents, concurrency: 32, ackWaitMs: 10_000 })
   async runEvent(@Payload() _data: unknown, @Ctx() ctx: BusContext): Promise<void> {
     await this.sweeps.onRunEvent(ctx.getMessage());
   }

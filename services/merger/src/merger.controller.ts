@@ -1,17 +1,20 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { BusConsumer, BusContext } from '@saber/bus';
-import { MergeRequested, MergeRejected } from '@saber/contracts';
-import { EventPublisher, rejectPendingRequest } from '@saber/runtime';
+import { MergeRequested } from '@saber/contracts';
+import { MergeService } from './merge/merge.service';
 
-/** Bus handlers of the merger. */
+/** Bus handlers of the merger: thin, they delegate to {@link MergeService}. */
 @Controller()
 export class MergerController {
-  constructor(private readonly publisher: EventPublisher) {}
+  constructor(private readonly merges: MergeService) {}
 
-  /** merging of block results: answered with MergeRejected until the merger's logic lands. */
-  @BusConsumer({ stream: 'events', durable: 'merger-requests', filterSubject: MergeRequested.subject, raw: true })
+  /**
+   * Merge requests; raw, so that a malformed one is answered with merge.failed instead of
+   * dead-lettered. A merge heartbeats its message while it runs.
+   */
+  @BusConsumer({ stream: 'events', durable: 'merger-requests', filterSubject: MergeRequested.subject, raw: true, ackWaitMs: 60_000 })
   async request(@Payload() _data: unknown, @Ctx() ctx: BusContext): Promise<void> {
-    await rejectPendingRequest(this.publisher, MergeRejected, ctx.getMessage(), 'merging of block results');
+    await this.merges.onMergeRequested(ctx.getMessage());
   }
 }

@@ -29,7 +29,7 @@ describe('core', () => {
 
   it('pops queued ranks smallest first, across all bitset levels', () => {
     const rand = prng(72);
-    for (const size of [1, 31, 32, 33, 1024, 1025, 40000]) {
+    for (const size of [1, 31, 32, 33, 1024, 1025, 2000]) {
       const q = new RankQueue(size);
       const keys = Array.from({ length: size }, (_, i) => i).filter(() => rand() < 0.5);
       const popped: number[] = [];
@@ -50,6 +50,13 @@ describe('core', () => {
       assert.equal(popped.length, keys.length);
       assert.equal(q.pop(), -1);
     }
+    // Four levels (40000 keys): push all in random order, pop all in order.
+    const big = new RankQueue(40000);
+    const all = Array.from({ length: 40000 }, (_, i) => i).sort(() => rand() - 0.5);
+    for (const r of all) big.push(r);
+    const out = new Uint32Array(40000);
+    for (let k = 0; k < 40000; k++) out[k] = big.pop();
+    assert.ok(out.every((r, k) => r === k));
   });
 
   it('lists 6/18/26 neighbourhoods and their raster-backward halves (3/9/13)', () => {

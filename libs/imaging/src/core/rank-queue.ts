@@ -44,7 +44,7 @@ export class RankQueue {
     let w = 0;
     for (let l = levels.length - 1; l >= 0; l--) {
       const word = levels[l][w];
-      w = (w << 5) | (31 - Math.clz32(word & -word));
+      w = w * 32 + (31 - Math.clz32(word & -word));
     }
     const r = w;
     for (let l = 0; l < levels.length; l++) {

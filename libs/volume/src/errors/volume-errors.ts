@@ -57,6 +57,20 @@ export class VolumeUnsupportedError extends VolumeError {
   readonly retryable = false;
 }
 
+/**
+ * A remote service (bossDB, DVID) refused the credentials: HTTP 401 or 403. The message
+ * names the URI and the request, never the token.
+ */
+export class VolumeAuthError extends VolumeError {
+  readonly retryable = false;
+  /** The HTTP status the service answered (401 or 403). */
+  readonly status: number;
+  constructor(uri: string, status: number, problem: string, options?: { cause?: unknown }) {
+    super(uri, problem, options);
+    this.status = status;
+  }
+}
+
 /** Storage I/O failed (S3 request, file system error other than a missing file). */
 export class VolumeStorageError extends VolumeError {
   readonly retryable: boolean;

@@ -5,23 +5,36 @@
  * - `zarr+s3://bucket/prefix/vol.zarr`, `precomputed+s3://bucket/path`
  * - `h5:///abs/a.h5#/group/dataset`, `precomputed:///abs/path#4_4_40` (a scale key)
  * - a bare path with a known extension (`.zarr`, `.h5`, `.hdf5`, `.npy`, `.tif`, `.tiff`)
+ * - remote cutout services: `boss://host/collection/experiment/channel?resolution=0`,
+ *   `dvid://host:port/uuid/dataname` (see `parse-remote-uri.ts`)
  *
  * Paths and fragments are percent-decoded (`%20` is a space, `%23` a `#`).
  */
 import { resolve } from 'node:path';
 import { VolumeUnsupportedError, VolumeUriError } from '../errors/volume-errors';
 import type { VolumeFormat } from '../volume.types';
+import { isRemoteFormat, parseRemoteUri } from './parse-remote-uri';
 
 /** A parsed volume URI. */
 export interface VolumeLocation {
   /** The URI as given (used in every error message). */
   uri: string;
   format: VolumeFormat;
-  backend: 'file' | 's3';
-  /** Absolute local path (file), or the key prefix without leading or trailing `/` (s3). */
+  /** `file` (local disk), `s3`, or `http` (bossDB and DVID cutout services). */
+  backend: 'file' | 's3' | 'http';
+  /**
+   * Absolute local path (file), the key prefix without leading or trailing `/` (s3), or the
+   * decoded resource path `collection/experiment/channel` / `uuid/dataname` (http).
+   */
   path: string;
   /** S3 bucket (s3 only). */
   bucket?: string;
+  /** Service origin, `https://host[:port]` (http only). */
+  endpoint?: string;
+  /** Decoded path segments of the resource (http only). */
+  segments?: string[];
+  /** URI query parameters, e.g. bossDB `resolution` (http only). */
+  params?: Record<string, string>;
   /** Text after `#`, decoded: HDF5 dataset path, precomputed scale key. */
   fragment?: string;
   /** The path ended with `/` (asks for a directory: TIFF one-file-per-slice). */
@@ -37,6 +50,8 @@ const SCHEMES: Record<string, VolumeFormat> = {
   tiff: 'tif',
   png: 'png',
   npy: 'npy',
+  boss: 'boss',
+  dvid: 'dvid',
 };
 
 const EXTENSIONS: [RegExp, VolumeFormat][] = [
@@ -73,8 +88,12 @@ export function parseVolumeUri(uri: string): VolumeLocation {
   }
   const format = SCHEMES[m[1].toLowerCase()];
   if (!format) throw new VolumeUriError(uri, `unknown volume scheme '${m[1]}:' (known: ${Object.keys(SCHEMES).join(', ')})`);
-  const transport = (m[2] ?? 'file').toLowerCase();
   const rest = m[3];
+  if (isRemoteFormat(format)) {
+    const remote = parseRemoteUri(uri, format, m[2]?.toLowerCase(), rest, hash >= 0);
+    return { uri, format, backend: 'http', path: remote.segments.join('/'), ...remote, trailingSlash: false };
+  }
+  const transport = (m[2] ?? 'file').toLowerCase();
   const trailingSlash = rest.endsWith('/');
   if (transport === 's3') {
     if (!S3_FORMATS.includes(format)) {

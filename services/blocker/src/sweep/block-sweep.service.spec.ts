@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { InProcessBus, type BusMessage } from '@saber/bus';
 import { loadConfig } from '@saber/config';
@@ -9,6 +11,7 @@ import {
 } from '@saber/contracts';
 import { EventPublisher } from '@saber/runtime';
 import { startTelemetry } from '@saber/telemetry';
+import { createVolume } from '@saber/volume';
 import { BlockSweepService } from './block-sweep.service';
 import { SweepIntake } from './sweep-intake';
 import { SweepStore } from './sweep-store';
@@ -189,14 +192,31 @@ describe('BlockSweepService (in-process bus)', () => {
     assert.equal(of(MergeRequested.subject, (b) => b.sweepId === 'sw4').length, 1);
   });
 
+  it('cuts the volume a block section names, by its shape', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'saber-blocker-volume-'));
+    const volume = join(dir, 'v.npy');
+    await (await createVolume(volume, { shape: [2, 20, 30], dtype: 'uint8' })).close();
+    await sweep('vol-1', { block: { volume, size: [2, 10, 16], halo: [1, 1, 1] }, policy: { maxInFlight: 1 } });
+    await sweep('vol-missing', { block: { volume: join(dir, 'missing.npy'), size: [8, 8, 8] } });
+    await until(() => of(SweepAccepted.subject, (b) => b.sweepId === 'vol-1').length === 1 && of(SweepRejected.subject, (b) => b.requestId === 'vol-missing').length === 1, 'accepted and rejected');
+    const accepted = of(SweepAccepted.subject, (b) => b.sweepId === 'vol-1')[0]! as SweepAccepted;
+    assert.deepEqual(accepted.geometry, { source: 'block-section', volume, shape: [2, 20, 30], bounds: { start: [0, 0, 0], stop: [2, 20, 30] }, blockSize: [2, 10, 16], halo: [1, 1, 1], counts: [1, 2, 2] });
+    assert.deepEqual(requested('vol-1')[0]!.inputs, { tag: 'T', zmin: 0, zmax: 2, ymin: 0, ymax: 10, xmin: 0, xmax: 16 });
+    const rejected = of(SweepRejected.subject, (b) => b.requestId === 'vol-missing')[0]!;
+    assert.equal(rejected.reason, 'volume-unreadable');
+    assert.match(String(rejected.message), /^cannot read the shape of block\.volume: /);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('rejects invalid sweeps with the reason and every problem', async () => {
+    const before = of(SweepRejected.subject).length;
     await sweep('bad-yaml', { parameterization: { inline: 'x:\n  range: [1, 2\n  parameters: {abs: a}\n', name: 'sweep.yml' } });
     await sweep('bad-step', { parameterization: { inline: 't: {range: {start: 0, stop: 5, step: 0}, parameters: {abs: tag}}' } });
     await sweep('bad-input', { parameterization: { inline: 't: {range: [0.5], parameters: {abs: xmin}}' }, block: undefined });
     await sweep('bad-halo', { block: { ...GRID, halo: [0, -1, 2] } });
     await sweep('no-workflow', { workflow: { path: '/nonexistent/flow.cwl' } });
     await bus.publish(SweepRequested.subject, enc.encode('{"requestId": "bad-json", '), { msgId: 'bad-json' });
-    await until(() => of(SweepRejected.subject).length >= 6, '6 rejections');
+    await until(() => of(SweepRejected.subject).length >= before + 6, '6 rejections');
     const r = (id: string) => of(SweepRejected.subject, (b) => b.requestId === id)[0]!;
     assert.deepEqual([r('bad-yaml').reason, r('bad-yaml').details], ['invalid-sweep', ['sweep.yml:3:3: missed comma between flow collection entries']]);
     assert.deepEqual([r('bad-step').reason, r('bad-step').details], ['invalid-sweep', ['t.range.step: must be greater than 0, got 0']]);
@@ -206,5 +226,39 @@ describe('BlockSweepService (in-process bus)', () => {
     assert.equal(r('no-workflow').reason, 'workflow-not-found');
     assert.equal(r('bad-json').reason, 'malformed-message');
     assert.equal(requested('bad-').length + requested('no-workflow').length, 0);
+  });
+});
+
+describe('BlockSweepService: a result larger than the NATS payload limit', () => {
+  it('ends the sweep with sweep.failed naming max_payload instead of retrying the publish forever', async () => {
+    const bus = new InProcessBus();
+    await bus.start();
+    /** A publisher whose server refuses sweep.completed, as nats.js does past max_payload. */
+    class LimitedPublisher extends EventPublisher {
+      override publish: EventPublisher['publish'] = async (contract, payload, options) => {
+        if (contract.name === SweepCompleted.name) throw new Error("'payload' max_payload size exceeded");
+        return super.publish(contract, payload, options);
+      };
+    }
+    const s = new BlockSweepService(new SweepStore(bus), new LimitedPublisher(bus), new SweepIntake(), loadConfig({ SABER_HOME: '/tmp/saber-blocker-spec' }));
+    const events: Array<{ subject: string; body: Record<string, unknown> }> = [];
+    await bus.consume({ stream: 'events', filterSubject: Filters.allEvents, deliver: 'all' }, async (m) => void events.push({ subject: m.subject, body: m.json() }));
+    await bus.consume({ stream: 'events', durable: 'blocker-requests', filterSubject: SweepRequested.subject }, (m: BusMessage) => s.onSweepRequested(m));
+    await bus.consume({ stream: 'events', durable: 'blocker-runs', filterSubject: Filters.runEvents }, (m: BusMessage) => s.onRunEvent(m));
+    const request = { requestId: 'big', workflow: { path: BLOCK_TOOL }, parameterization: { inline: '' }, block: { bounds: { stop: [1, 10, 20] }, size: [1, 10, 10] } };
+    await bus.publish(SweepRequested.subject, enc.encode(JSON.stringify(request)), { msgId: 'big' });
+    for (const id of ['big.i0', 'big.i1']) {
+      for (let i = 0; i < 200 && !events.some((e) => e.subject === RunRequested.subject && e.body.requestId === id); i++) await new Promise((r) => setTimeout(r, 10));
+      const done = RunCompleted.parse({ runId: id, outputs: {}, artifacts: [], metrics: {}, costSeconds: 0, completedAt: new Date().toISOString() });
+      await bus.publish(RunCompleted.subject, enc.encode(JSON.stringify(done)), { msgId: `${id}:completed` });
+    }
+    for (let i = 0; i < 200 && !events.some((e) => e.subject === SweepFailed.subject); i++) await new Promise((r) => setTimeout(r, 10));
+    const failed = events.filter((e) => e.subject === SweepFailed.subject).map((e) => e.body);
+    assert.equal(failed.length, 1);
+    assert.deepEqual([failed[0]!.done, failed[0]!.failures], [2, []]);
+    assert.match(String(failed[0]!.message), /^every block succeeded, but the sweep result \(2 iterations with their outputs\) is larger than the NATS server's max_payload/);
+    // The merge was requested before the result was refused; the blocker's state says failed, so nothing is retried.
+    assert.equal((await new SweepStore(bus).get('big'))?.record.status, 'failed');
+    await bus.close();
   });
 });

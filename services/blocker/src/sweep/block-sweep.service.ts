@@ -175,24 +175,22 @@ export class BlockSweepService {
   /** A run event (run.completed, run.failed, run.rejected); events of runs that are not sweep children are ignored. */
   async onRunEvent(msg: BusMessage): Promise<void> {
     const s = msg.subject;
+    if (s !== RunCompleted.subject && s !== RunFailed.subject && s !== RunRejected.subject) return;
+    const body = msg.json<{ runId?: unknown; requestId?: unknown }>();
+    const id = s === RunRejected.subject ? body?.requestId : body?.runId;
+    const child = typeof id === 'string' ? parseChildRunId(id) : undefined;
+    if (!child) return; // not a sweep's child run: checked before parsing, as most runs are not
     if (s === RunCompleted.subject) {
-      const e = RunCompleted.parse(msg.json());
-      const child = parseChildRunId(e.runId);
-      if (child) await this.post(child.sweepId, { kind: 'completed', ...child, runId: e.runId, outputs: e.outputs, costSeconds: e.costSeconds });
+      const e = RunCompleted.parse(body);
+      await this.post(child.sweepId, { kind: 'completed', ...child, runId: e.runId, outputs: e.outputs, costSeconds: e.costSeconds });
     } else if (s === RunFailed.subject) {
-      const e = RunFailed.parse(msg.json());
-      const child = parseChildRunId(e.runId);
-      if (child) {
-        const message = e.failedStep ? `${e.message}${e.stderrTail ? `\n${e.stderrTail.trimEnd().split('\n').slice(-5).join('\n')}` : ''}` : e.message;
-        await this.post(child.sweepId, { kind: 'failed', ...child, runId: e.runId, reason: e.reason, message, retryable: !PERMANENT_REASONS.has(e.reason) });
-      }
-    } else if (s === RunRejected.subject) {
-      const e = RunRejected.parse(msg.json());
-      const child = parseChildRunId(e.requestId);
-      if (child) {
-        const message = [e.message, ...e.details].join('\n');
-        await this.post(child.sweepId, { kind: 'failed', ...child, runId: e.requestId, reason: `rejected:${e.reason}`, message, retryable: false });
-      }
+      const e = RunFailed.parse(body);
+      const tail = e.stderrTail ? `\n${e.stderrTail.trimEnd().split('\n').slice(-5).join('\n')}` : '';
+      await this.post(child.sweepId, { kind: 'failed', ...child, runId: e.runId, reason: e.reason, message: `${e.message}${tail}`, retryable: !PERMANENT_REASONS.has(e.reason) });
+    } else {
+      const e = RunRejected.parse(body);
+      const message = [e.message, ...e.details].join('\n');
+      await this.post(child.sweepId, { kind: 'failed', ...child, runId: e.requestId, reason: `rejected:${e.reason}`, message, retryable: false });
     }
   }
 
@@ -317,8 +315,31 @@ export class BlockSweepService {
         { msgId: `${record.sweepId}:progress:${record.done}:${record.failed}:${record.retries}:${record.running}`, parent },
       );
     }
-    if (outbox.end === 'completed') await this.publishCompleted(record, plan, parent);
-    else if (outbox.end === 'failed') await this.publishFailed(record, plan, parent);
+    if (outbox.end === 'completed') {
+      try {
+        await this.publishCompleted(record, plan, parent);
+      } catch (e) {
+        if (!isPayloadTooLarge(e)) throw e;
+        record.status = 'failed';
+        await this.publishTooLarge(record, e as Error, parent);
+      }
+    } else if (outbox.end === 'failed') await this.publishFailed(record, plan, parent);
+  }
+
+  /**
+   * Every block succeeded, but the result does not fit in one message: end the sweep
+   * with a clear sweep.failed instead of retrying the publish forever.
+   */
+  private async publishTooLarge(record: SweepRecord, e: Error, parent: ReturnType<typeof contextFromTraceparent>): Promise<void> {
+    const message =
+      `every block succeeded, but the sweep result (${record.total} iterations with their outputs) is larger than the NATS server's ` +
+      `max_payload (${e.message}); raise max_payload in the nats-server configuration, or cut the sweep into smaller ones`;
+    await this.publisher.publish(
+      SweepFailed,
+      { sweepId: record.sweepId, requestId: record.sweepId, total: record.total, done: record.done, failures: [], notStarted: 0, message, failedAt: new Date().toISOString() },
+      { msgId: `${record.sweepId}:failed`, parent },
+    );
+    this.log.error(`sweep ${record.sweepId}: ${message}`);
   }
 
   private async launch(record: SweepRecord, it: PlannedIteration, attempt: number, parent: ReturnType<typeof contextFromTraceparent>): Promise<void> {
@@ -421,6 +442,11 @@ export class BlockSweepService {
     );
     this.log.warn(`sweep ${record.sweepId} failed: ${message}`);
   }
+}
+
+/** The bus refused a message larger than the server's payload limit. */
+function isPayloadTooLarge(e: unknown): boolean {
+  return e instanceof Error && /max_payload|payload.*(too large|exceeded)/i.test(e.message);
 }
 
 function blockOf(b: Block): SweepBlock {

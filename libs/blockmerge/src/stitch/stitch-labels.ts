@@ -1,0 +1,231 @@
+import { neighborhood, type Connectivity } from '@saber/imaging';
+import { IncompleteBlocksError } from '../errors';
+import { boxContains, boxGrow, boxShape, formatBox, type BlockGrid } from '../grid/block-grid';
+import { FaceStore } from './face-store';
+import type { LabelSink } from './label-sink';
+import type { BlockLabelSource } from './label-source';
+import { localIdOf, localize, relocalize, type LocalIdTable } from './local-labels';
+import { GlobalUnionFind } from './union-find';
+
+/**
+ * How labels of neighbouring blocks are joined across a core boundary.
+ * - `adjacency`: two labelled voxels in different cores that touch (under `connectivity`)
+ *   are the same object. Needs only the cores. Exact for connected components.
+ * - `overlap`: each block also labelled the one-voxel shell around its core (voxels of its
+ *   neighbours' cores); a voxel's label in the later block's view is joined to its label in
+ *   its owner's view. Needs results over at least core + 1 voxel. Exact for connected
+ *   components, and for seeded watershed when the halo covers every shell voxel's
+ *   dependency set (see `certifyWatershedHalo` and the README).
+ */
+export type MatchRule = 'adjacency' | 'overlap';
+
+/** Options of {@link stitchLabels}. */
+export interface StitchOptions {
+  /**
+   * Matching rule. `auto` (default): `overlap` when block 0's result covers its core plus
+   * the one-voxel shell, else `adjacency`.
+   */
+  readonly match?: MatchRule | 'auto';
+  /** Connectivity of `adjacency` matching: 6, 18 or 26 (default 26). Unused by `overlap`. */
+  readonly connectivity?: Connectivity;
+  /** Called after each block of each pass (e.g. to heartbeat a bus message). */
+  readonly onProgress?: (pass: 1 | 2, done: number, total: number) => void;
+}
+
+/** What a stitch did. */
+export interface StitchResult {
+  /** Objects in the output: ids `1..count`. */
+  readonly count: number;
+  readonly match: MatchRule;
+  /** Block-local labels in all (the size of the union-find). */
+  readonly localLabels: number;
+  /** Unions that joined two different sets. */
+  readonly unions: number;
+  /**
+   * `overlap` only: shell voxels that one block labelled and the other left at 0. Always 0
+   * when every block ran the same labelling on the same data; non-zero means the blocks
+   * disagree about the foreground.
+   */
+  readonly disagreements: number;
+  /** Seconds of the matching pass and of the relabel-and-write pass. */
+  readonly seconds: { readonly match: number; readonly relabel: number };
+  /** The output id of a block's local label (0 for background, or a label the block does not have). */
+  globalId(block: number, label: number | bigint): number;
+}
+
+/**
+ * Stitches block-local labellings into one labelling of the grid's bounds with globally
+ * unique ids, streaming block by block in grid order.
+ *
+ * Pass 1 reads each block once (core, plus the one-voxel shell for `overlap`), gives its
+ * labels global ids `offset_b + l` (offset: the running sum of the earlier blocks' label
+ * counts, so ids are deterministic), joins them with the earlier neighbours' labels through
+ * the faces those left behind ({@link FaceStore}), and records each id's first voxel in
+ * raster order. The final ids number the joined sets in raster order of their first voxel,
+ * which is exactly how `connectedComponents` numbers a whole volume: the result does not
+ * depend on the block size. Pass 2 reads each core again, relabels it and writes it.
+ *
+ * Memory: a few blocks of voxels, about one plane of faces, and 16 bytes per block-local
+ * label; never the whole volume.
+ */
+export async function stitchLabels(grid: BlockGrid, source: BlockLabelSource, sink: LabelSink, options: StitchOptions = {}): Promise<StitchResult> {
+  const total = grid.total;
+  const [, cy, cx] = grid.counts;
+  const bounds = grid.bounds;
+  const [, BY, BX] = boxShape(bounds);
+  const t0 = performance.now();
+  let match = options.match ?? 'auto';
+  if (match === 'auto') {
+    const b0 = grid.block(0);
+    match = boxContains(await source.extent(b0), boxGrow(b0.core, 1, bounds)) ? 'overlap' : 'adjacency';
+  }
+  const nb = neighborhood(options.connectivity ?? 26);
+  const directions = backwardDirections();
+  const uf = new GlobalUnionFind();
+  let first = new Float64Array(1024).fill(Infinity);
+  const offsets = new Float64Array(total);
+  const tables: LocalIdTable[] = new Array(total);
+  const faces = new FaceStore();
+  let unions = 0;
+  let disagreements = 0;
+
+  for (let b = 0; b < total; b++) {
+    const block = grid.block(b);
+    const core = block.core;
+    const readBox = match === 'overlap' ? boxGrow(core, 1, bounds) : core;
+    const extent = await source.extent(block);
+    if (!boxContains(extent, readBox)) {
+      const need = match === 'overlap' ? `its core plus a one-voxel shell ${formatBox(readBox)}` : `its core ${formatBox(readBox)}`;
+      throw new IncompleteBlocksError(`block ${b}'s result covers ${formatBox(extent)}; ${match} matching needs ${need}`, [`block ${b}: covers ${formatBox(extent)}, needs ${formatBox(readBox)}`]);
+    }
+    const { ids, table } = localize(await source.read(block, readBox), `block ${b}`);
+    tables[b] = table;
+    const offset = uf.size;
+    offsets[b] = offset;
+    uf.add(table.count);
+    if (uf.size + 1 > first.length) {
+      let cap = first.length;
+      while (cap < uf.size + 1) cap *= 2;
+      const grown = new Float64Array(cap).fill(Infinity);
+      grown.set(first.subarray(0, offset + 1));
+      first = grown;
+    }
+    const [, RY, RX] = boxShape(readBox);
+    const rs = readBox.start;
+    // First voxel of each id, in raster order of the bounds (core raster order is global raster order).
+    for (let z = core.start[0]; z < core.stop[0]; z++) {
+      for (let y = core.start[1]; y < core.stop[1]; y++) {
+        let i = ((z - rs[0]) * RY + (y - rs[1])) * RX + (core.start[2] - rs[2]);
+        const g0 = ((z - bounds.start[0]) * BY + (y - bounds.start[1])) * BX - bounds.start[2];
+        for (let x = core.start[2]; x < core.stop[2]; x++, i++) {
+          const l = ids[i]!;
+          if (l !== 0 && first[offset + l] === Infinity) first[offset + l] = g0 + x;
+        }
+      }
+    }
+    // Join with the earlier neighbours through their high faces.
+    for (const d of directions) {
+      const op = [block.position[0] + d[0], block.position[1] + d[1], block.position[2] + d[2]];
+      if (op[0]! < 0 || op[1]! < 0 || op[2]! < 0 || op[1]! >= cy || op[2]! >= cx) continue;
+      const owner = (op[0]! * cy + op[1]!) * cx + op[2]!;
+      const axis = d[0] !== 0 ? 0 : d[1] !== 0 ? 1 : 2;
+      const lo: number[] = [];
+      const hi: number[] = [];
+      for (let a = 0; a < 3; a++) {
+        lo.push(d[a] === -1 ? core.start[a]! - 1 : d[a] === 0 ? core.start[a]! : core.stop[a]!);
+        hi.push(d[a] === -1 ? core.start[a]! : d[a] === 0 ? core.stop[a]! : core.stop[a]! + 1);
+      }
+      for (let z = lo[0]!; z < hi[0]!; z++) {
+        for (let y = lo[1]!; y < hi[1]!; y++) {
+          for (let x = lo[2]!; x < hi[2]!; x++) {
+            const g = faces.at(owner, axis, z, y, x);
+            if (match === 'overlap') {
+              const l = ids[((z - rs[0]) * RY + (y - rs[1])) * RX + (x - rs[2])]!;
+              if (g !== 0 && l !== 0) {
+                if (uf.union(g, offset + l)) unions++;
+              } else if (g !== l) disagreements++;
+              continue;
+            }
+            if (g === 0) continue;
+            for (let k = 0; k < nb.size; k++) {
+              const pz = z + nb.dz[k]!;
+              const py = y + nb.dy[k]!;
+              const px = x + nb.dx[k]!;
+              if (pz < core.start[0] || pz >= core.stop[0] || py < core.start[1] || py >= core.stop[1] || px < core.start[2] || px >= core.stop[2]) continue;
+              const l = ids[((pz - rs[0]) * RY + (py - rs[1])) * RX + (px - rs[2])]!;
+              if (l !== 0 && uf.union(g, offset + l)) unions++;
+            }
+          }
+        }
+      }
+    }
+    faces.put(b, core, ids, readBox, offset);
+    const done = b - (cy * cx + cx + 1);
+    if (done >= 0) faces.drop(done);
+    options.onProgress?.(1, b + 1, total);
+  }
+
+  // Number the sets in raster order of their first voxel.
+  const n = uf.size;
+  const parent = uf.flatten();
+  for (let g = 1; g <= n; g++) {
+    const r = parent[g]!;
+    if (first[g]! < first[r]!) first[r] = first[g]!;
+  }
+  const roots: number[] = [];
+  for (let g = 1; g <= n; g++) if (parent[g] === g && first[g] !== Infinity) roots.push(g);
+  roots.sort((a, b) => first[a]! - first[b]!);
+  const finalId = new Uint32Array(n + 1);
+  for (let k = 0; k < roots.length; k++) finalId[roots[k]!] = k + 1;
+  for (let g = 1; g <= n; g++) finalId[g] = finalId[parent[g]!]!;
+  const count = roots.length;
+  first = new Float64Array(0);
+  uf.parent = new Uint32Array(2);
+  const t1 = performance.now();
+
+  await sink.open(count, bounds);
+  for (let b = 0; b < total; b++) {
+    const block = grid.block(b);
+    const ids = relocalize(await source.read(block, block.core), tables[b]!, `block ${b}`);
+    const offset = offsets[b]!;
+    const out = new Uint32Array(ids.length);
+    for (let i = 0; i < ids.length; i++) {
+      const l = ids[i]!;
+      if (l !== 0) out[i] = finalId[offset + l]!;
+    }
+    await sink.write(block.core, out);
+    options.onProgress?.(2, b + 1, total);
+  }
+  await sink.close();
+  await source.close?.();
+  const t2 = performance.now();
+
+  return {
+    count,
+    match,
+    localLabels: n,
+    unions,
+    disagreements,
+    seconds: { match: (t1 - t0) / 1000, relabel: (t2 - t1) / 1000 },
+    globalId(block: number, label: number | bigint): number {
+      const table = tables[block];
+      if (!table) return 0;
+      const l = localIdOf(label, table);
+      return l === 0 ? 0 : finalId[offsets[block]! + l]!;
+    },
+  };
+}
+
+/** The 13 neighbour directions that point to an earlier block in C order. */
+function backwardDirections(): Array<readonly [number, number, number]> {
+  const out: Array<readonly [number, number, number]> = [];
+  for (let z = -1; z <= 1; z++) {
+    for (let y = -1; y <= 1; y++) {
+      for (let x = -1; x <= 1; x++) {
+        if (z < 0 || (z === 0 && (y < 0 || (y === 0 && x < 0)))) out.push([z, y, x]);
+      }
+    }
+  }
+  return out;
+}
+
