@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { type Bus, type BusMessage, type Subscription } from '@saber/bus';
-import type { SaberConfig } from '@saber/config';
+import { isEmbedded, type SaberConfig } from '@saber/config';
 import { StepCompleted, StepFailed, StepStarted, StepTask, StepTaskBatch, batchElementTask, taskSubject } from '@saber/contracts';
 import { ContentHasher, isCacheable, stepCacheKey, type CwlTool } from '@saber/cwl';
 import { BUS, EventPublisher, SABER_CONFIG } from '@saber/runtime';
@@ -35,6 +35,12 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
   private readonly cache: StepCache;
   private readonly hasher = new ContentHasher();
   private readonly scratch = new ScratchPool(tmpdir());
+  /**
+   * Whether published results are recorded for replay after a redelivery (see
+   * result-record.ts): in distributed mode. Embedded, the bus lives and dies with
+   * this process, so nothing is ever redelivered to another executor.
+   */
+  private readonly replayable: boolean;
 
   constructor(
     @Inject(BUS) private readonly bus: Bus,
@@ -44,6 +50,7 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
   ) {
     this.limit = new ConcurrencyLimit(config.executorConcurrency);
     this.cache = new StepCache(config.cacheDir);
+    this.replayable = !isEmbedded(config);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -147,7 +154,7 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
       finishedAt: now,
     };
     await this.publisher.publish(StepCompleted, event, { msgId: resultId });
-    await recordResult(task.outputUri, { kind: 'completed', msgId: resultId, event });
+    if (this.replayable) await recordResult(task.outputUri, { kind: 'completed', msgId: resultId, event });
     this.log.log(`run ${task.runId} task ${task.taskId}: reused the result of ${hit.taskId} (step cache)`);
     return 'done';
   }
@@ -214,7 +221,7 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
     try {
       // Every attempt gets its own directory, so a retry never sees a crashed
       // attempt's files; the backend creates it.
-      scratch = this.scratch.acquire();
+      scratch = await this.scratch.acquire();
       result = await withSpan('saber.tool', { 'saber.task_id': task.taskId, 'saber.backend': this.backend.name }, () =>
         this.backend.run(task, { outdir, tmpdir: scratch!, signal: this.abort.signal }),
       );
@@ -222,7 +229,7 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
     } catch (e) {
       failure = classifyError(e);
     } finally {
-      if (scratch) this.scratch.release(scratch);
+      if (scratch) await this.scratch.release(scratch);
     }
     await started;
     const finishedAt = new Date().toISOString();
@@ -239,7 +246,7 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
         finishedAt,
       };
       await this.publisher.publish(StepCompleted, event, { msgId: resultId });
-      await recordResult(task.outputUri, { kind: 'completed', msgId: resultId, event });
+      if (this.replayable) await recordResult(task.outputUri, { kind: 'completed', msgId: resultId, event });
       if (cacheKey) await this.storeInCache(cacheKey, event);
       this.log.debug(`${ids} completed in ${result.costSeconds.toFixed(3)} s`);
       return 'done';
@@ -261,7 +268,7 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
     };
     await this.publisher.publish(StepFailed, event, { msgId: resultId });
     if (retry) return 'retry';
-    await recordResult(task.outputUri, { kind: 'failed', msgId: resultId, event });
+    if (this.replayable) await recordResult(task.outputUri, { kind: 'failed', msgId: resultId, event });
     return 'done';
   }
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { StepCompleted, StepFailed } from '@saber/contracts';
@@ -17,19 +17,18 @@ export type RecordedResult =
  * before the acknowledgement: a whole batch, or one task in the short window before
  * its ack), the executor re-publishes the recorded result with its original dedupe
  * id instead of running the tool again, so a result is never recorded twice.
- * A torn file (a crash while writing) reads as absent. The file is tiny and written
- * with one synchronous call: cheaper in CPU than the thread-pool round trip of the
- * async call.
+ * A torn file (a crash while writing) reads as absent. Only distributed executors
+ * write it: in embedded mode nothing is ever redelivered to another process.
  */
 export async function recordResult(outputUri: string, result: RecordedResult): Promise<void> {
   const dir = fileURLToPath(outputUri);
   const text = JSON.stringify(result);
   try {
-    writeFileSync(join(dir, RESULT_FILE), text);
+    await writeFile(join(dir, RESULT_FILE), text);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-    mkdirSync(dir, { recursive: true }); // a tool that wrote no files (an ExpressionTool)
-    writeFileSync(join(dir, RESULT_FILE), text);
+    await mkdir(dir, { recursive: true }); // a tool that wrote no files (an ExpressionTool)
+    await writeFile(join(dir, RESULT_FILE), text);
   }
 }
 
@@ -37,7 +36,7 @@ export async function recordResult(outputUri: string, result: RecordedResult): P
 export async function recordedResult(outputUri: string): Promise<RecordedResult | undefined> {
   let text: string;
   try {
-    text = readFileSync(join(fileURLToPath(outputUri), RESULT_FILE), 'utf8');
+    text = await readFile(join(fileURLToPath(outputUri), RESULT_FILE), 'utf8');
   } catch {
     return undefined;
   }

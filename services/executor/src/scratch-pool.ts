@@ -1,4 +1,5 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /**
@@ -6,8 +7,7 @@ import { join } from 'node:path';
  * next: emptied after each attempt instead of created and removed. Creating and
  * removing a directory are the most expensive file-system calls of a small task on
  * many disks (on ext4 mounted with `discard`, a removed directory's block is
- * trimmed synchronously: about 4 ms). The calls are synchronous: each is one
- * syscall on local disk.
+ * trimmed synchronously: about 4 ms).
  */
 export class ScratchPool {
   private readonly free: string[] = [];
@@ -17,20 +17,20 @@ export class ScratchPool {
   constructor(private readonly parent: string) {}
 
   /** An empty scratch directory, for one attempt. */
-  acquire(): string {
-    const dir = this.free.pop() ?? mkdtempSync(join(this.parent, 'saber-task-'));
+  async acquire(): Promise<string> {
+    const dir = this.free.pop() ?? (await mkdtemp(join(this.parent, 'saber-task-')));
     this.all.add(dir);
     return dir;
   }
 
   /** Empties `dir` and keeps it for the next attempt (removes it when it cannot be emptied). */
-  release(dir: string): void {
+  async release(dir: string): Promise<void> {
     try {
-      for (const name of readdirSync(dir)) rmSync(join(dir, name), { recursive: true, force: true });
+      for (const name of await readdir(dir)) await rm(join(dir, name), { recursive: true, force: true });
       this.free.push(dir);
     } catch {
       this.all.delete(dir);
-      rmSync(dir, { recursive: true, force: true });
+      await rm(dir, { recursive: true, force: true });
     }
   }
 

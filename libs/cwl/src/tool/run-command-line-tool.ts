@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { mkdirSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { CwlExecutionError } from '../errors/cwl-errors';
 import { evaluateExpression, expressionSettings, type ExpressionScope } from '../expressions/evaluate-expression';
@@ -37,9 +36,8 @@ const HOST_CORES = availableParallelism();
 export async function runCommandLineTool(tool: CommandLineTool, inputs: Record<string, unknown>, options: RunToolOptions): Promise<ToolRunResult> {
   const outdir = resolve(options.outdir);
   const tmpdir = resolve(options.tmpdir);
-  // Synchronous: a single syscall each, cheaper than the async calls' thread-pool round trips.
-  mkdirSync(outdir, { recursive: true });
-  mkdirSync(tmpdir, { recursive: true });
+  await mkdir(outdir, { recursive: true });
+  await mkdir(tmpdir, { recursive: true });
   const settings = expressionSettings([...tool.requirements, ...tool.hints], options.expressionTimeoutMs);
   const runtime: Record<string, unknown> = {
     outdir, tmpdir, cores: options.cores ?? HOST_CORES, ram: options.ramMiB ?? 1024, outdirSize: 1024, tmpdirSize: 1024, exitCode: null,

@@ -60,6 +60,9 @@ export class LocalProcessBackend implements ExecutionBackend, OnModuleDestroy {
     const tool = task.tool as unknown as CwlTool;
     const started = performance.now();
     if (tool.class === 'ExpressionTool') {
+      // The expression runs synchronously (QuickJS): yield to the event loop first, so
+      // that a batch of them cannot starve the heartbeats that keep its message alive.
+      await new Promise((resolve) => setImmediate(resolve));
       const outputs = await runExpressionTool(tool, task.inputs);
       return { outputs, exitCode: 0, status: 'success', costSeconds: (performance.now() - started) / 1000, peakMemoryBytes: 0, stderrTail: '', metrics: {}, warnings: [] };
     }

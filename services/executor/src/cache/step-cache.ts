@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,9 +21,7 @@ export interface CacheEntry {
  * The step cache: one small JSON entry per key under `dir` (the shared work
  * directory's `cache/` unless configured), written atomically. Outputs are not
  * copied: an entry points at the files of the run that produced them, and a
- * lookup whose files are gone (a cleaned work directory) is a miss. Entries are
- * read and written with synchronous calls (one small file each: cheaper in CPU than
- * the async calls' thread-pool round trips).
+ * lookup whose files are gone (a cleaned work directory) is a miss.
  */
 export class StepCache {
   /** Shard directories known to exist (saves a mkdir per store). */
@@ -40,7 +37,7 @@ export class StepCache {
   async lookup(key: string): Promise<CacheEntry | undefined> {
     let entry: CacheEntry;
     try {
-      entry = JSON.parse(readFileSync(this.pathOf(key), 'utf8')) as CacheEntry;
+      entry = JSON.parse(await readFile(this.pathOf(key), 'utf8')) as CacheEntry;
     } catch {
       return undefined; // absent, or torn by a crash: a miss
     }
@@ -60,12 +57,12 @@ export class StepCache {
     const path = this.pathOf(entry.key);
     const shard = dirname(path);
     if (!this.shards.has(shard)) {
-      mkdirSync(shard, { recursive: true });
+      await mkdir(shard, { recursive: true });
       this.shards.add(shard);
     }
     const tmp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
-    writeFileSync(tmp, JSON.stringify(entry));
-    renameSync(tmp, path);
+    await writeFile(tmp, JSON.stringify(entry));
+    await rename(tmp, path);
   }
 }
 
