@@ -74,10 +74,10 @@ export class FakeBossServer {
 
   /** Starts the fake on a free local port. */
   static async start(options: FakeBossOptions): Promise<FakeBossServer> {
-    let self: FakeBossServer | undefined;
-    const http = await FakeHttpServer.start((req) => self!.handle(req));
-    self = new FakeBossServer(http, options);
-    return self;
+    const holder: { self?: FakeBossServer } = {};
+    const http = await FakeHttpServer.start((req) => holder.self!.handle(req));
+    holder.self = new FakeBossServer(http, options);
+    return holder.self;
   }
 
   get url(): string {

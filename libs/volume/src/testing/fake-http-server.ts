@@ -55,6 +55,8 @@ export class FakeHttpServer {
   readonly requests: RecordedRequest[] = [];
   /** Most requests in flight at once. */
   maxInFlight = 0;
+  /** Delay before every answer, milliseconds: makes overlapping requests observable. */
+  latencyMs = 0;
   private inFlight = 0;
   private faults: PendingFault[] = [];
 
@@ -62,7 +64,7 @@ export class FakeHttpServer {
 
   /** Starts a server on 127.0.0.1 on a free port. */
   static async start(handler: (req: FakeRequest) => FakeResponse | Promise<FakeResponse>): Promise<FakeHttpServer> {
-    let self: FakeHttpServer | undefined;
+    const holder: { self?: FakeHttpServer } = {};
     const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
@@ -70,7 +72,7 @@ export class FakeHttpServer {
         const body = Buffer.concat(chunks);
         const url = new URL(req.url ?? '/', 'http://fake');
         const request: FakeRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body };
-        void self!.serve(request, handler).then(
+        void holder.self!.serve(request, handler).then(
           (answer) => {
             res.writeHead(answer.status, answer.headers);
             res.end(answer.body);
@@ -84,8 +86,8 @@ export class FakeHttpServer {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    self = new FakeHttpServer(server, `127.0.0.1:${port}`);
-    return self;
+    holder.self = new FakeHttpServer(server, `127.0.0.1:${port}`);
+    return holder.self;
   }
 
   /** Applies `fault` to the next `count` requests whose method and path match. */
@@ -115,6 +117,7 @@ export class FakeHttpServer {
       const pending = this.faults.find((f) => f.remaining > 0 && f.method === req.method && f.pattern.test(req.path));
       if (pending) pending.remaining--;
       const fault = pending?.fault;
+      if (this.latencyMs) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
       if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
       if (fault?.status) return { status: fault.status, headers: { 'Content-Type': 'text/plain' }, body: fault.body ?? '' };
       const answer = await handler(req);

@@ -42,7 +42,7 @@ export async function decodeNpygz(uri: string, chunk: string, body: Uint8Array, 
   try {
     header = parseNpyHeader(uri, raw);
   } catch (cause) {
-    throw corrupt(`bad .npy header: ${(cause as Error).message.replace(`${uri}: `, '')}`, cause);
+    throw corrupt(`bad .npy header: ${(cause as Error).message.replace(`${uri}: `, '').replace(/^corrupt chunk header: /, '')}`, cause);
   }
   if (header.dtype !== dtype) throw corrupt(`the service sent ${header.dtype} data for a ${dtype} volume`);
   const want = [...shape];

@@ -118,16 +118,16 @@ export class RemoteClient {
   }
 
   private statusError(req: RemoteRequest, status: number, detail: string, attempts: number): VolumeError {
-    const { uri, service, authHint } = this.config;
+    const { uri, authHint } = this.config;
     const answer = `HTTP ${status} from ${req.method} ${req.url}${detail ? `: ${detail}` : ''}`;
     if ((req.notFound ?? [404]).includes(status)) return new VolumeNotFoundError(uri, `${req.what} not found (${answer})`);
     if (status === 401 || status === 403) {
-      return new VolumeAuthError(uri, status, `${service} denied access to ${req.what} (${answer})${authHint ? `; ${authHint}` : ''}`);
+      return new VolumeAuthError(uri, status, `access to ${req.what} was denied (${answer})${authHint ? `; ${authHint}` : ''}`);
     }
     if (isRetryableStatus(status)) {
       return new VolumeStorageError(uri, `${req.what}: ${answer} (${plural(attempts, 'attempt')})`, { retryable: true });
     }
-    return new VolumeStorageError(uri, `${service} refused ${req.what} (${answer})`, { retryable: false });
+    return new VolumeStorageError(uri, `request for ${req.what} refused (${answer})`, { retryable: false });
   }
 }
 
