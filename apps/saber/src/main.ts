@@ -3,6 +3,7 @@ import './tracing';
 import { Command, Option } from 'commander';
 import { runCommand } from './commands/run.command';
 import { deployCommand } from './commands/deploy.command';
+import { optimizeCommand } from './commands/optimize.command';
 import { upCommand } from './commands/up.command';
 import { validateCommand } from './commands/validate.command';
 import { statusCommand } from './commands/status.command';
@@ -47,6 +48,24 @@ export function buildCli(): Command {
     .option('--no-cache', 'do not reuse cached step results')
     .option('--no-catalog', 'do not record the runs (embedded mode only)')
     .action(async (wf: string, job: string, o) => exit(await deployCommand(wf, job, o)));
+
+  program
+    .command('optimize')
+    .description('run a hyperparameter study (the original conduit optimize): trials as runs, scored, the next proposed by the sampler; writes a CSV of every trial and an SVG plot')
+    .argument('<workflow>', 'CWL workflow or tool')
+    .argument('<job>', 'job file (YAML/JSON) with the inputs every trial shares')
+    .argument('<study>', 'study file: the original parameterization format with its sampler: block, plus space/objective/budget/parallel')
+    .option('--output <csv>', 'CSV of every trial (parameters, score, cost, best so far)', 'optiout.csv')
+    .option('--plot <svg>', 'SVG plot of score versus trial per sampler (default: the CSV path with .svg)')
+    .option('--samplers <list>', 'compare methods: one study per method (grid, random, batch-grid, resampling, tpe) on the same file and seed')
+    .option('--seed <n>', 'seed of the sampler (overrides sampler.seed)')
+    .option('--nats <url>', 'submit to a NATS cluster instead of running embedded (default: $NATS_URL)')
+    .option('--namespace <ns>', 'deployment namespace on the NATS server ($SABER_NAMESPACE)')
+    .option('--home <dir>', 'embedded state directory ($SABER_HOME, default .saber)')
+    .option('--no-progress', 'no live view on stderr')
+    .option('--no-cache', 'do not reuse cached step results')
+    .option('--no-catalog', 'do not record the trials (embedded mode only)')
+    .action(async (wf: string, job: string, study: string, o) => exit(await optimizeCommand(wf, job, study, o)));
 
   program
     .command('status')

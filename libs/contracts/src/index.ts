@@ -13,3 +13,4 @@ export * from './subjects';
 export * from './sweep.contracts';
 export * from './pending.contracts';
 export * from './merge.contracts';
+export * from './study.contracts';

@@ -8,11 +8,11 @@ import { lossOf, type Direction, type Observation, type Sampler, type SuggestInp
 /** Defaults of the TPE sampler. */
 export const TPE_DEFAULTS = {
   /** Random trials before the model is used. */
-  startup: 10,
+  startup: 8,
   /** Candidates drawn from the good density per proposal (Optuna's n_ei_candidates). */
   candidates: 24,
   /** Fraction of the succeeded trials in the good group (at least 1, at most 25 trials). */
-  gamma: 0.1,
+  gamma: 0.2,
 } as const;
 
 /** Most trials in the good group, as Optuna. */
