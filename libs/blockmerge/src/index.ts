@@ -15,6 +15,7 @@ export * from './stitch/label-sink';
 export * from './stitch/stitch-labels';
 export * from './stitch/relabel';
 export * from './driver/block-driver';
+export * from './driver/compare-blockwise';
 export * from './testing/synthetic';
 export * from './watershed/watershed-certificate';
 export * from './detections/detections';

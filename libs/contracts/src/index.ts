@@ -11,6 +11,5 @@ export * from './step.contracts';
 export * from './task.contracts';
 export * from './subjects';
 export * from './sweep.contracts';
-export * from './pending.contracts';
 export * from './merge.contracts';
 export * from './study.contracts';

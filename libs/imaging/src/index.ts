@@ -39,3 +39,42 @@ export { dice } from './metrics/dice';
 export { detectionScores, type DetectionScores } from './metrics/detection-scores';
 export { centroidF1, type CentroidF1Options, type Point3 } from './metrics/centroid-f1';
 export { graphScores, type Edge, type GraphScoresOptions, type NodeId } from './metrics/graph-scores';
+export { removeSmallObjects } from './morphology/remove-small-objects';
+export { segmentVessels, type SegmentVesselsOptions } from './segmentation/segment-vessels';
+export { symmetricEigenvalues2, symmetricEigenvalues3 } from './features/symmetric-eigenvalues';
+export { gaussianDerivativeSet, type Orders } from './features/derivative-set';
+export {
+  DEFAULT_FEATURE_SCALES,
+  DOG_RATIO,
+  FEATURE_KINDS,
+  featureHalo,
+  featureNames,
+  featureStack,
+  type FeatureKind,
+  type FeatureStack,
+  type FeatureStackOptions,
+} from './features/feature-stack';
+export { ballRuns, ballSum, ballSumInto, type BallRuns, type BallSumOptions } from './matching/ball-sum';
+export { correlateFft, type CorrelateFftOptions } from './matching/fft-correlate';
+export { boxSumInPlace, sphereNcc, type SphereNccOptions } from './matching/sphere-ncc';
+export { detectCells, type CellDetection, type DetectCellsOptions, type DetectedCell } from './matching/detect-cells';
+export { mulberry32 } from './classify/random';
+export {
+  predictForest,
+  trainRandomForest,
+  type DecisionTree,
+  type RandomForestModel,
+  type RandomForestOptions,
+} from './classify/random-forest';
+export { FOREST_FORMAT, forestFromJson, forestToJson, type ForestJson } from './classify/forest-json';
+export {
+  fitGaussianMixture,
+  gaussianMixtureLogLikelihood,
+  gaussianMixturePosteriors,
+  gaussianMixtureStep,
+  type CovarianceType,
+  type GaussianMixtureModel,
+  type GaussianMixtureOptions,
+} from './classify/gaussian-mixture';
+export { syntheticXrm, type SyntheticCell, type SyntheticXrm, type SyntheticXrmOptions } from './synthetic/synthetic-xrm';
+export { agglomerateMeanBoundary, type Agglomeration, type AgglomerateOptions } from './segmentation/agglomerate';

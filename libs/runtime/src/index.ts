@@ -10,6 +10,5 @@ export * from './runtime.module';
 export * from './health.controller';
 export * from './bus.factory';
 export * from './bootstrap';
-export * from './pending-request.handler';
 export * from './batcher';
 export * from './stderr.logger';

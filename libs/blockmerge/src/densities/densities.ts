@@ -50,7 +50,6 @@ export function tallyCore(core: Box3, options: { regions?: LabelArray; foregroun
     t.voxels = n;
     if (foreground) for (let i = 0; i < n; i++) if (foreground[i] !== 0 && foreground[i] !== 0n) t.foreground++;
   } else {
-    // Count with typed arrays for small dense region ids, a Map otherwise.
     for (let i = 0; i < n; i++) {
       const t = get(Number(regions[i]));
       t.voxels++;

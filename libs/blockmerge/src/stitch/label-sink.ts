@@ -5,7 +5,7 @@ import { boxShape, type Box3, type Vec3 } from '../grid/block-grid';
 export interface LabelSink {
   /** Called once before the first write: `count` objects, ids `1..count`, over `bounds`. */
   open(count: number, bounds: Box3): Promise<void>;
-  /** The relabelled core `box` (volume coordinates), C order. */
+  /** The relabelled core `box` (volume coordinates), C order. The stitcher reuses `labels` once the promise resolves. */
   write(box: Box3, labels: Uint32Array): Promise<void>;
   /** Flushes. */
   close(): Promise<void>;

@@ -9,7 +9,7 @@ import {
   BlockGrid, box, connectedComponentsBlock, IncompleteBlocksError, memoryLabelSource, MemoryLabelSink, memoryVolume, mosaicLabelSource, mulberry32,
   perBlockLabelSource, runBlocks, stitchLabels, VolumeLabelSink, writeBlockVolume, type BlockLabels, type Vec3,
 } from '../index';
-import { FaceStore } from './face-store';
+import { BoundaryStore } from './boundary-store';
 
 const whole = (shape: Vec3) => box([0, 0, 0], shape);
 
@@ -123,13 +123,12 @@ describe('stitchLabels', () => {
     await assert.rejects(stitchLabels(grid, memoryLabelSource([cores[0]]), new MemoryLabelSink()), (e: unknown) => e instanceof IncompleteBlocksError && e.message === 'block 1 has no result');
   });
 
-  it('keeps a block’s three high faces as global ids and reads them back by axis', () => {
-    const faces = new FaceStore();
-    const core = box([0, 0, 0], [2, 2, 2]);
-    faces.put(0, core, Uint32Array.from({ length: 8 }, (_, i) => i), core, 100);
-    assert.deepEqual([faces.at(0, 0, 1, 1, 1), faces.at(0, 1, 0, 1, 0), faces.at(0, 2, 1, 0, 1), faces.at(0, 0, 1, 0, 0)], [107, 102, 105, 104]);
-    assert.equal(faces.at(0, 2, 0, 0, 1), 101);
-    faces.drop(0);
-    assert.equal(faces.size, 0);
+  it('keeps a block’s three high faces as global ids in planes allocated once, and reads them back by axis', () => {
+    const grid = new BlockGrid({ bounds: box([0, 0, 0], [4, 4, 4]), size: [2, 2, 2], halo: [0, 0, 0] });
+    const store = new BoundaryStore(grid);
+    const core = box([0, 2, 0], [2, 4, 2]);
+    store.putFaces([0, 1, 0], core, Uint32Array.from({ length: 8 }, (_, i) => i), core, 100);
+    assert.deepEqual([store.face([0, 1, 0], 0, 1, 3, 1), store.face([0, 1, 0], 1, 0, 3, 0), store.face([0, 1, 0], 2, 1, 2, 1), store.face([0, 1, 0], 0, 1, 2, 0)], [107, 102, 105, 104]);
+    assert.equal(store.face([0, 1, 0], 2, 0, 2, 1), 101);
   });
 });

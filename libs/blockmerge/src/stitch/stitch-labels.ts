@@ -1,7 +1,7 @@
 import { neighborhood, type Connectivity } from '@saber/imaging';
 import { IncompleteBlocksError } from '../errors';
-import { boxContains, boxGrow, boxShape, formatBox, type BlockGrid } from '../grid/block-grid';
-import { FaceStore } from './face-store';
+import { boxContains, boxGrow, boxShape, formatBox, type BlockGrid, type Vec3 } from '../grid/block-grid';
+import { BoundaryStore, shellBox } from './boundary-store';
 import type { LabelSink } from './label-sink';
 import type { BlockLabelSource } from './label-source';
 import { localIdOf, localize, relocalize, type LocalIdTable } from './local-labels';
@@ -57,20 +57,21 @@ export interface StitchResult {
  * Stitches block-local labellings into one labelling of the grid's bounds with globally
  * unique ids, streaming block by block in grid order.
  *
- * Pass 1 reads each block once (core, plus the one-voxel shell for `overlap`), gives its
- * labels global ids `offset_b + l` (offset: the running sum of the earlier blocks' label
- * counts, so ids are deterministic), joins them with the earlier neighbours' labels through
- * the faces those left behind ({@link FaceStore}), and records each id's first voxel in
- * raster order. The final ids number the joined sets in raster order of their first voxel,
- * which is exactly how `connectedComponents` numbers a whole volume: the result does not
- * depend on the block size. Pass 2 reads each core again, relabels it and writes it.
+ * Pass 1 reads each block once (its core, plus the one-voxel shell for `overlap`) and gives
+ * its labels global ids `offset_b + l`, where `offset_b` is the running sum of the earlier
+ * blocks' label counts, so ids are deterministic. It joins them with the earlier neighbours'
+ * labels through the faces and shell views those left behind ({@link BoundaryStore}) and
+ * records each id's first voxel in raster order. The final ids number the joined sets in
+ * raster order of their first voxel, which is exactly how `connectedComponents` numbers a
+ * whole volume, so the result does not depend on the block size. Pass 2 reads each core
+ * again, relabels it and writes it.
  *
- * Memory: a few blocks of voxels, about one plane of faces, and 16 bytes per block-local
- * label; never the whole volume.
+ * Memory: the block being read, two planes per axis of boundary ids allocated once, one
+ * output buffer, and 16 bytes per block-local label; never the whole volume.
  */
 export async function stitchLabels(grid: BlockGrid, source: BlockLabelSource, sink: LabelSink, options: StitchOptions = {}): Promise<StitchResult> {
   const total = grid.total;
-  const [, cy, cx] = grid.counts;
+  const [cz, cy, cx] = grid.counts;
   const bounds = grid.bounds;
   const [, BY, BX] = boxShape(bounds);
   const t0 = performance.now();
@@ -80,12 +81,12 @@ export async function stitchLabels(grid: BlockGrid, source: BlockLabelSource, si
     match = boxContains(await source.extent(b0), boxGrow(b0.core, 1, bounds)) ? 'overlap' : 'adjacency';
   }
   const nb = neighborhood(options.connectivity ?? 26);
-  const directions = backwardDirections();
+  const directions = neighbourDirections(-1);
   const uf = new GlobalUnionFind();
   let first = new Float64Array(1024).fill(Infinity);
   const offsets = new Float64Array(total);
   const tables: LocalIdTable[] = new Array(total);
-  const faces = new FaceStore();
+  const store = new BoundaryStore(grid);
   let unions = 0;
   let disagreements = 0;
 
@@ -123,22 +124,26 @@ export async function stitchLabels(grid: BlockGrid, source: BlockLabelSource, si
         }
       }
     }
+    // Overlap: join the earlier blocks' views of this core with this block's labels, and keep this block's views of the later ones.
+    if (match === 'overlap') {
+      store.takeViews(b, block.position, core, (g, z, y, x) => {
+        const l = ids[((z - rs[0]) * RY + (y - rs[1])) * RX + (x - rs[2])]!;
+        if (g !== 0 && l !== 0) {
+          if (uf.union(g, offset + l)) unions++;
+        } else if (g !== l) disagreements++;
+      });
+      store.putViews(block.position, core, ids, readBox, offset, (d) => neighbour(block.position, d));
+    }
     // Join with the earlier neighbours through their high faces.
     for (const d of directions) {
-      const op = [block.position[0] + d[0], block.position[1] + d[1], block.position[2] + d[2]];
-      if (op[0]! < 0 || op[1]! < 0 || op[2]! < 0 || op[1]! >= cy || op[2]! >= cx) continue;
-      const owner = (op[0]! * cy + op[1]!) * cx + op[2]!;
+      if (neighbour(block.position, d) < 0) continue;
+      const owner: Vec3 = [block.position[0] + d[0], block.position[1] + d[1], block.position[2] + d[2]];
       const axis = d[0] !== 0 ? 0 : d[1] !== 0 ? 1 : 2;
-      const lo: number[] = [];
-      const hi: number[] = [];
-      for (let a = 0; a < 3; a++) {
-        lo.push(d[a] === -1 ? core.start[a]! - 1 : d[a] === 0 ? core.start[a]! : core.stop[a]!);
-        hi.push(d[a] === -1 ? core.start[a]! : d[a] === 0 ? core.stop[a]! : core.stop[a]! + 1);
-      }
-      for (let z = lo[0]!; z < hi[0]!; z++) {
-        for (let y = lo[1]!; y < hi[1]!; y++) {
-          for (let x = lo[2]!; x < hi[2]!; x++) {
-            const g = faces.at(owner, axis, z, y, x);
+      const sub = shellBox(core, d);
+      for (let z = sub.start[0]; z < sub.stop[0]; z++) {
+        for (let y = sub.start[1]; y < sub.stop[1]; y++) {
+          for (let x = sub.start[2]; x < sub.stop[2]; x++) {
+            const g = store.face(owner, axis, z, y, x);
             if (match === 'overlap') {
               const l = ids[((z - rs[0]) * RY + (y - rs[1])) * RX + (x - rs[2])]!;
               if (g !== 0 && l !== 0) {
@@ -159,9 +164,7 @@ export async function stitchLabels(grid: BlockGrid, source: BlockLabelSource, si
         }
       }
     }
-    faces.put(b, core, ids, readBox, offset);
-    const done = b - (cy * cx + cx + 1);
-    if (done >= 0) faces.drop(done);
+    store.putFaces(block.position, core, ids, readBox, offset);
     options.onProgress?.(1, b + 1, total);
   }
 
@@ -184,14 +187,15 @@ export async function stitchLabels(grid: BlockGrid, source: BlockLabelSource, si
   const t1 = performance.now();
 
   await sink.open(count, bounds);
+  const buffer = new Uint32Array(Math.min(grid.size[0], boxShape(bounds)[0]) * Math.min(grid.size[1], BY) * Math.min(grid.size[2], BX));
   for (let b = 0; b < total; b++) {
     const block = grid.block(b);
     const ids = relocalize(await source.read(block, block.core), tables[b]!, `block ${b}`);
     const offset = offsets[b]!;
-    const out = new Uint32Array(ids.length);
+    const out = buffer.subarray(0, ids.length);
     for (let i = 0; i < ids.length; i++) {
       const l = ids[i]!;
-      if (l !== 0) out[i] = finalId[offset + l]!;
+      out[i] = l === 0 ? 0 : finalId[offset + l]!;
     }
     await sink.write(block.core, out);
     options.onProgress?.(2, b + 1, total);
@@ -214,18 +218,27 @@ export async function stitchLabels(grid: BlockGrid, source: BlockLabelSource, si
       return l === 0 ? 0 : finalId[offsets[block]! + l]!;
     },
   };
+
+  /** Index of the block at `position + d`, or -1 outside the grid. */
+  function neighbour(position: Vec3, d: Vec3): number {
+    const z = position[0] + d[0];
+    const y = position[1] + d[1];
+    const x = position[2] + d[2];
+    if (z < 0 || y < 0 || x < 0 || z >= cz || y >= cy || x >= cx) return -1;
+    return (z * cy + y) * cx + x;
+  }
 }
 
-/** The 13 neighbour directions that point to an earlier block in C order. */
-function backwardDirections(): Array<readonly [number, number, number]> {
-  const out: Array<readonly [number, number, number]> = [];
+/** The 13 neighbour directions whose first non-zero step is `sign`: earlier blocks in C order (-1), or later ones (+1). */
+function neighbourDirections(sign: -1 | 1): Vec3[] {
+  const out: Vec3[] = [];
   for (let z = -1; z <= 1; z++) {
     for (let y = -1; y <= 1; y++) {
       for (let x = -1; x <= 1; x++) {
-        if (z < 0 || (z === 0 && (y < 0 || (y === 0 && x < 0)))) out.push([z, y, x]);
+        const first = z !== 0 ? z : y !== 0 ? y : x;
+        if (first === sign) out.push([z, y, x]);
       }
     }
   }
   return out;
 }
-

@@ -1,3 +1,4 @@
+import type { Synapse } from '../graph/synapse-graph';
 import type { Vec3 } from '../grid/block-grid';
 
 /** Deterministic PRNG (mulberry32) in `[0, 1)`. */
@@ -88,12 +89,9 @@ export function syntheticSegmentation(shape: Vec3, options: SyntheticOptions = {
 }
 
 /** A synthetic synapse: a contact voxel and the labels on both sides of it. */
-export interface SyntheticSynapse {
-  z: number;
-  y: number;
-  x: number;
-  pre: number;
-  post: number;
+export interface SyntheticSynapse extends Synapse {
+  readonly pre: number;
+  readonly post: number;
 }
 
 /**
@@ -121,4 +119,28 @@ export function syntheticSynapses(labels: Uint32Array, box: { start: Vec3; stop:
     }
   }
   return out;
+}
+
+/**
+ * A boundary probability map of a labelling: 1 on voxels with a 6-neighbour of another label
+ * (the object surfaces), 0 elsewhere, as `Float32Array`. What a membrane classifier would give
+ * for a perfect segmentation; smoothed and flooded, it gives the objects back.
+ */
+export function syntheticBoundaryProbability(labels: Uint32Array, shape: Vec3): Float32Array {
+  const [Z, Y, X] = shape;
+  const p = new Float32Array(labels.length);
+  const YX = Y * X;
+  for (let z = 0, i = 0; z < Z; z++) {
+    for (let y = 0; y < Y; y++) {
+      for (let x = 0; x < X; x++, i++) {
+        const l = labels[i];
+        if (
+          (x + 1 < X && labels[i + 1] !== l) || (x > 0 && labels[i - 1] !== l) ||
+          (y + 1 < Y && labels[i + X] !== l) || (y > 0 && labels[i - X] !== l) ||
+          (z + 1 < Z && labels[i + YX] !== l) || (z > 0 && labels[i - YX] !== l)
+        ) p[i] = 1;
+      }
+    }
+  }
+  return p;
 }

@@ -24,9 +24,15 @@ function bruteForceBox(f: Float32Array, shape: Vec3, conn: Connectivity, seeds: 
   const todo = [start];
   const lo = [Infinity, Infinity, Infinity];
   const hi = [-Infinity, -Infinity, -Infinity];
-  const cover = (i: number) => coords(i).forEach((c, a) => ((lo[a] = Math.min(lo[a]!, c)), (hi[a] = Math.max(hi[a]!, c + 1))));
+  const cover = (i: number) =>
+    coords(i).forEach((c, a) => {
+      lo[a] = Math.min(lo[a]!, c);
+      hi[a] = Math.max(hi[a]!, c + 1);
+    });
   const add = (j: number) => {
-    if (!inSet.has(j)) inSet.add(j), todo.push(j);
+    if (inSet.has(j)) return;
+    inSet.add(j);
+    todo.push(j);
   };
   while (todo.length) {
     const u = todo.pop()!;

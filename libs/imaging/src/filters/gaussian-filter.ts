@@ -20,7 +20,9 @@ export interface GaussianFilterOptions {
  * order (derivatives are per voxel, not per physical unit), border `mode='reflect'`, kernels
  * truncated at `floor(truncate * sigma + 0.5)` voxels. Axes with sigma 0 and order 0 are left
  * alone; sigma 0 with a derivative is refused (scipy silently ignores the derivative).
- * Passes run z, y, x in Float64; cost O(N * sum of kernel lengths), two Float64 buffers.
+ * Passes run z, y, x; each computes in float64 and stores into the output array, as scipy does
+ * (so with `dtype: 'float32'` values are rounded to float32 between passes, with 'float64'
+ * never). Cost O(N * sum of kernel lengths); one output array, scratch of one plane.
  */
 export function gaussianFilter(input: NumericArray, shape: Shape3, sigma: PerAxis, options: GaussianFilterOptions = {}): FloatArray {
   const n = checkVolume('input', input, shape);
@@ -35,19 +37,14 @@ export function gaussianFilter(input: NumericArray, shape: Shape3, sigma: PerAxi
     }
     return gaussianKernel1d(sigmas[a], orders[a], truncate);
   });
+  // The first pass reads the input, the others filter `out` in place (see convolveAxis).
   let src: NumericArray = input;
-  let a: Float64Array = new Float64Array(kernels.some((k) => k) ? n : 0);
-  let b: Float64Array | null = null;
   for (const axis of [0, 1, 2] as const) {
     const k = kernels[axis];
     if (!k) continue;
-    convolveAxis(src, a, shape, axis, k);
-    src = a;
-    if (!b) b = new Float64Array(n);
-    const t = a;
-    a = b;
-    b = t;
+    convolveAxis(src, out, shape, axis, k);
+    src = out;
   }
-  out.set(src);
+  if (src === input) out.set(input);
   return out;
 }

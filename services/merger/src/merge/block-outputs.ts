@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvalidBlockResultError, type Detection, type DensityTally, type Synapse, parseTally } from '@saber/blockmerge';
 
@@ -30,7 +30,7 @@ export async function locateOutput(value: unknown): Promise<OutputRef> {
   if (!where) return { kind: 'other', what: describe(value) };
   if (VOLUME_URI.test(where)) return { kind: 'volume', uri: where };
   const s3 = where.startsWith('s3://');
-  const path = where.startsWith('file://') ? fileURLToPath(where) : where;
+  const path = where.startsWith('file://') ? fileURLToPath(where) : s3 ? where : resolve(where);
   const ext = extname(path.replace(/\/+$/, '')).toLowerCase();
   if (VOLUME_EXT.has(ext)) {
     const format = ext === '.zarr' ? 'zarr' : ext === '.npy' ? 'npy' : ext.startsWith('.tif') ? 'tif' : 'h5';

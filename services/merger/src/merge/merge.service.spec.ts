@@ -28,7 +28,7 @@ describe('MergeService (in-process bus)', () => {
   const syn = syntheticSegmentation(SHAPE, { seed: 7, cells: 40, maxCellRadius: 3, neurites: 4 });
   const region = (z: number) => 1 + Math.floor(z / 8);
   const neurite = (l: LabelArrayLike, i: number, cellMask: Uint8Array) => (l[i] !== 0 && cellMask[i] === 0 ? 1 : 0);
-  let blocks: MergeRequested['blocks'] = [];
+  const blocks: MergeRequested['blocks'] = [];
 
   const until = async (pred: () => boolean, what: string) => {
     for (let i = 0; i < 1500 && !pred(); i++) await new Promise((r) => setTimeout(r, 10));

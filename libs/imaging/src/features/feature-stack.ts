@@ -1,0 +1,197 @@
+import { checkVolume, perAxis } from '../core/shape';
+import type { NumericArray, PerAxis, Shape3 } from '../core/volume.types';
+import { ImagingOptionError } from '../errors/imaging-errors';
+import { DEFAULT_TRUNCATE, gaussianRadius } from '../filters/gaussian-kernel';
+import { gaussianDerivativeSet, type Orders } from './derivative-set';
+import { symmetricEigenvalues2, symmetricEigenvalues3 } from './symmetric-eigenvalues';
+
+/** The per-scale feature families (ilastik's pixel-classification set). */
+export type FeatureKind = 'gaussian' | 'gradientMagnitude' | 'laplacian' | 'differenceOfGaussians' | 'structureTensor' | 'hessian';
+
+/** Every feature family, in the order they appear in a stack. */
+export const FEATURE_KINDS: readonly FeatureKind[] = ['gaussian', 'gradientMagnitude', 'laplacian', 'differenceOfGaussians', 'structureTensor', 'hessian'];
+
+/** ilastik's default scales without its largest (10): sigma in voxels. */
+export const DEFAULT_FEATURE_SCALES: readonly number[] = [0.7, 1, 1.6, 3.5, 5];
+
+/** Ratio of the smaller sigma of the difference of Gaussians (ilastik: 0.66). */
+export const DOG_RATIO = 0.66;
+
+/** Options of {@link featureStack}. */
+export interface FeatureStackOptions {
+  /** Scales (sigma, in voxels of the finest axis) of every family. Default {@link DEFAULT_FEATURE_SCALES}. */
+  readonly scales?: readonly number[];
+  /** Families computed at every scale, stacked in {@link FEATURE_KINDS} order. Default: all. */
+  readonly features?: readonly FeatureKind[];
+  /** Put the unfiltered intensity first. Default true. */
+  readonly raw?: boolean;
+  /** 3: volumetric filters; 2: each z-slice on its own (no smoothing or derivative along z). Default 3. */
+  readonly dims?: 2 | 3;
+  /** Voxel size per axis (relative); sigma along axis a is `scale / sampling_a`. Default 1. */
+  readonly sampling?: PerAxis;
+  /** Kernel half-width in sigmas. Default 4 (scipy). */
+  readonly truncate?: number;
+}
+
+/** A feature stack: `data[i * count + f]` is feature `f` of voxel `i` (voxel-major, C order). */
+export interface FeatureStack {
+  readonly data: Float32Array;
+  /** One name per feature, e.g. `hessian_ev0_s1.6`. */
+  readonly names: string[];
+  /** Features per voxel. */
+  readonly count: number;
+  /** Number of voxels. */
+  readonly voxels: number;
+}
+
+interface Compiled {
+  scales: number[];
+  kinds: Set<FeatureKind>;
+  raw: boolean;
+  dims: 2 | 3;
+  sampling: [number, number, number];
+  truncate: number;
+}
+
+function compile(options: FeatureStackOptions): Compiled {
+  const scales = [...(options.scales ?? DEFAULT_FEATURE_SCALES)];
+  if (!scales.every((s) => typeof s === 'number' && Number.isFinite(s) && s > 0)) {
+    throw new ImagingOptionError(`scales must be finite numbers > 0, got ${JSON.stringify(options.scales)}`);
+  }
+  const kinds = new Set(options.features ?? FEATURE_KINDS);
+  for (const k of kinds) if (!FEATURE_KINDS.includes(k)) throw new ImagingOptionError(`unknown feature ${JSON.stringify(k)}; known: ${FEATURE_KINDS.join(', ')}`);
+  const dims = options.dims ?? 3;
+  if (dims !== 2 && dims !== 3) throw new ImagingOptionError(`dims must be 2 or 3, got ${JSON.stringify(dims)}`);
+  const truncate = options.truncate ?? DEFAULT_TRUNCATE;
+  if (!(truncate > 0) || !Number.isFinite(truncate)) throw new ImagingOptionError(`truncate must be finite and > 0, got ${truncate}`);
+  const sampling = perAxis('sampling', options.sampling ?? 1, 0);
+  if (sampling.some((s) => s === 0)) throw new ImagingOptionError('sampling must be > 0 on every axis');
+  return { scales, kinds, raw: options.raw ?? true, dims, sampling, truncate };
+}
+
+/** Names of the features {@link featureStack} computes for these options, in stack order. */
+export function featureNames(options: FeatureStackOptions = {}): string[] {
+  const c = compile(options);
+  const names: string[] = c.raw ? ['raw'] : [];
+  const ev = c.dims === 3 ? [0, 1, 2] : [0, 1];
+  for (const s of c.scales) {
+    for (const kind of FEATURE_KINDS) {
+      if (!c.kinds.has(kind)) continue;
+      if (kind === 'gaussian') names.push(`gaussian_s${s}`);
+      else if (kind === 'gradientMagnitude') names.push(`gradient_magnitude_s${s}`);
+      else if (kind === 'laplacian') names.push(`laplacian_s${s}`);
+      else if (kind === 'differenceOfGaussians') names.push(`dog_s${s}`);
+      else if (kind === 'structureTensor') for (const k of ev) names.push(`structure_tensor_ev${k}_s${s}`);
+      else for (const k of ev) names.push(`hessian_ev${k}_s${s}`);
+    }
+  }
+  return names;
+}
+
+/**
+ * Voxels of context per axis `(z, y, x)` a feature at the border of a block needs from outside
+ * it to equal the whole-volume feature: the largest kernel radius (the structure tensor chains
+ * two). Blocks read with this halo and cropped give the same features as the whole volume.
+ */
+export function featureHalo(options: FeatureStackOptions = {}): [number, number, number] {
+  const c = compile(options);
+  const out: [number, number, number] = [0, 0, 0];
+  for (let a = 0; a < 3; a++) {
+    if (a === 0 && c.dims === 2) continue;
+    for (const s of c.scales) {
+      const sig = s / c.sampling[a];
+      let r = gaussianRadius(sig, c.truncate);
+      if (c.kinds.has('structureTensor')) r = gaussianRadius(sig / 2, c.truncate) + gaussianRadius(sig, c.truncate);
+      out[a] = Math.max(out[a], r);
+    }
+  }
+  return out;
+}
+
+/**
+ * ilastik-like pixel features of a volume (Sommer et al. 2011), per scale `s`:
+ * - `gaussian`: Gaussian smoothing at `s`;
+ * - `gradientMagnitude`: `|∇(G_s * I)|`;
+ * - `laplacian`: Laplacian of Gaussian, the trace of the Hessian;
+ * - `differenceOfGaussians`: `G_s * I - G_{0.66 s} * I`;
+ * - `structureTensor`: eigenvalues (descending) of the gradient outer product at inner scale
+ *   `s / 2`, smoothed at outer scale `s`;
+ * - `hessian`: eigenvalues (descending) of the Hessian of Gaussian at `s`.
+ * Filters are `gaussianFilter`'s (scipy semantics, reflect border, float64 arithmetic); with
+ * `dims: 2` every z-slice is filtered on its own and tensors are 2x2. Returns a voxel-major
+ * Float32 matrix with {@link featureNames} columns. Memory: the stack plus about 12 float64
+ * volumes of scratch at a time; feed large volumes by blocks with {@link featureHalo}.
+ */
+export function featureStack(input: NumericArray, shape: Shape3, options: FeatureStackOptions = {}): FeatureStack {
+  const n = checkVolume('input', input, shape);
+  const c = compile(options);
+  const names = featureNames(options);
+  const F = names.length;
+  const data = new Float32Array(n * F);
+  let col = 0;
+  const put = (v: ArrayLike<number>): void => {
+    for (let i = 0, j = col; i < n; i++, j += F) data[j] = v[i];
+    col++;
+  };
+  if (c.raw) put(input);
+  const d3 = c.dims === 3;
+  const first: Orders[] = d3 ? [[1, 0, 0], [0, 1, 0], [0, 0, 1]] : [[0, 1, 0], [0, 0, 1]];
+  const second: Orders[] = d3
+    ? [[2, 0, 0], [1, 1, 0], [1, 0, 1], [0, 2, 0], [0, 1, 1], [0, 0, 2]]
+    : [[0, 2, 0], [0, 1, 1], [0, 0, 2]];
+  for (const s of c.scales) {
+    const sigma: [number, number, number] = [d3 ? s / c.sampling[0] : 0, s / c.sampling[1], s / c.sampling[2]];
+    const wantGrad = c.kinds.has('gradientMagnitude');
+    const wantHess = c.kinds.has('laplacian') || c.kinds.has('hessian');
+    const orders: Orders[] = [[0, 0, 0]];
+    if (wantGrad) orders.push(...first);
+    if (wantHess) orders.push(...second);
+    const d = gaussianDerivativeSet(input, shape, sigma, orders, c.truncate);
+    const smooth = d[0];
+    const grad = wantGrad ? d.slice(1, 1 + first.length) : [];
+    const hess = wantHess ? d.slice(1 + grad.length) : [];
+    if (c.kinds.has('gaussian')) put(smooth);
+    if (wantGrad) {
+      const m = new Float64Array(n);
+      for (const g of grad) for (let i = 0; i < n; i++) m[i] += g[i] * g[i];
+      for (let i = 0; i < n; i++) m[i] = Math.sqrt(m[i]);
+      put(m);
+    }
+    if (c.kinds.has('laplacian')) {
+      // Trace: zz + yy + xx (3-D) or yy + xx (2-D), summed in that order like gaussianLaplace.
+      const diag = d3 ? [hess[0], hess[3], hess[5]] : [hess[0], hess[2]];
+      const l = new Float64Array(n);
+      for (const h of diag) for (let i = 0; i < n; i++) l[i] += h[i];
+      put(l);
+    }
+    if (c.kinds.has('differenceOfGaussians')) {
+      const small = gaussianDerivativeSet(input, shape, [sigma[0] * DOG_RATIO, sigma[1] * DOG_RATIO, sigma[2] * DOG_RATIO], [[0, 0, 0]], c.truncate)[0];
+      for (let i = 0; i < n; i++) small[i] = smooth[i] - small[i];
+      put(small);
+    }
+    if (c.kinds.has('structureTensor')) {
+      const inner: [number, number, number] = [sigma[0] / 2, sigma[1] / 2, sigma[2] / 2];
+      const g = gaussianDerivativeSet(input, shape, inner, first, c.truncate);
+      const products: Float64Array[] = [];
+      for (let a = 0; a < g.length; a++) {
+        for (let b = a; b < g.length; b++) {
+          const p = new Float64Array(n);
+          const ga = g[a];
+          const gb = g[b];
+          for (let i = 0; i < n; i++) p[i] = ga[i] * gb[i];
+          products.push(gaussianDerivativeSet(p, shape, sigma, [[0, 0, 0]], c.truncate)[0]);
+        }
+      }
+      putEigenvalues(products, d3, n, put);
+    }
+    if (c.kinds.has('hessian')) putEigenvalues(hess, d3, n, put);
+  }
+  return { data, names, count: F, voxels: n };
+}
+
+function putEigenvalues(tensor: Float64Array[], d3: boolean, n: number, put: (v: ArrayLike<number>) => void): void {
+  const ev = (d3 ? [0, 1, 2] : [0, 1]).map(() => new Float64Array(n));
+  if (d3) symmetricEigenvalues3(tensor, ev);
+  else symmetricEigenvalues2(tensor, ev);
+  for (const e of ev) put(e);
+}

@@ -1,0 +1,153 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Shape3 } from '../core/volume.types';
+import { ImagingOptionError } from '../errors/imaging-errors';
+import { gaussianFilter } from '../filters/gaussian-filter';
+import { gaussianKernel1d } from '../filters/gaussian-kernel';
+import { bruteConvolve3d } from '../testing/brute-force';
+import { bruteJacobiEigenvalues } from '../testing/brute-force-extra';
+import { maxAbsDiff, prng, randomShape } from '../testing/fixtures';
+import { gaussianDerivativeSet, type Orders } from './derivative-set';
+import { featureHalo, featureNames, featureStack } from './feature-stack';
+import { symmetricEigenvalues2, symmetricEigenvalues3 } from './symmetric-eigenvalues';
+
+describe('symmetric eigenvalues', () => {
+  it('equal Jacobi rotations on 2,000 random 3x3 and 2x2 matrices (descending, within 1e-7 of the scale)', () => {
+    const rand = prng(3);
+    const n = 2000;
+    const c3 = Array.from({ length: 6 }, () => new Float64Array(n));
+    const c2 = Array.from({ length: 3 }, () => new Float64Array(n));
+    for (let i = 0; i < n; i++) {
+      // Mix in degenerate cases: diagonal, repeated and zero eigenvalues.
+      const kind = i % 5;
+      for (let k = 0; k < 6; k++) c3[k][i] = kind === 0 && [1, 2, 4].includes(k) ? 0 : (rand() - 0.5) * 10;
+      if (kind === 1) [c3[0][i], c3[3][i], c3[5][i], c3[1][i], c3[2][i], c3[4][i]] = [2, 2, 2, 0, 0, 0];
+      for (let k = 0; k < 3; k++) c2[k][i] = kind === 0 && k === 1 ? 0 : (rand() - 0.5) * 10;
+    }
+    const e3 = [0, 1, 2].map(() => new Float64Array(n));
+    const e2 = [0, 1].map(() => new Float64Array(n));
+    symmetricEigenvalues3(c3, e3);
+    symmetricEigenvalues2(c2, e2);
+    for (let i = 0; i < n; i++) {
+      const [a, b, c, d, e, f] = c3.map((v) => v[i]);
+      const want = bruteJacobiEigenvalues([[a, b, c], [b, d, e], [c, e, f]]);
+      const scale = Math.max(1, ...want.map(Math.abs));
+      for (let k = 0; k < 3; k++) assert.ok(Math.abs(e3[k][i] - want[k]) <= 1e-7 * scale, `3x3 #${i}: ${[e3[0][i], e3[1][i], e3[2][i]]} vs ${want}`);
+      const [p, q, r] = c2.map((v) => v[i]);
+      const want2 = bruteJacobiEigenvalues([[p, q], [q, r]]);
+      for (let k = 0; k < 2; k++) assert.ok(Math.abs(e2[k][i] - want2[k]) <= 1e-12 * Math.max(1, Math.abs(want2[0])), `2x2 #${i}`);
+    }
+  });
+});
+
+describe('gaussianDerivativeSet', () => {
+  it('equals gaussianFilter bit for bit for all ten orders up to 2, in 3-D and per slice', () => {
+    const rand = prng(5);
+    const shape: Shape3 = [5, 6, 7];
+    const input = Float32Array.from({ length: 210 }, () => rand());
+    const all: Orders[] = [[0, 0, 0], [1, 0, 0], [0, 1, 0], [0, 0, 1], [2, 0, 0], [1, 1, 0], [1, 0, 1], [0, 2, 0], [0, 1, 1], [0, 0, 2]];
+    const got = gaussianDerivativeSet(input, shape, [1.2, 0.8, 1.5], all, 4);
+    all.forEach((order, k) => assert.deepEqual(got[k], gaussianFilter(input, shape, [1.2, 0.8, 1.5], { order, dtype: 'float64' }), `order ${order}`));
+    const flat = all.filter((o) => o[0] === 0);
+    const got2 = gaussianDerivativeSet(input, shape, [0, 0.8, 1.5], flat, 4);
+    flat.forEach((order, k) => assert.deepEqual(got2[k], gaussianFilter(input, shape, [0, 0.8, 1.5], { order, dtype: 'float64' })));
+    assert.throws(() => gaussianDerivativeSet(input, shape, [0, 1, 1], [[1, 0, 0]], 4), ImagingOptionError);
+  });
+});
+
+/** Every feature of the stack from direct 3-D convolutions and Jacobi eigenvalues. */
+function bruteFeatures(input: Float32Array, shape: Shape3, scales: number[], dims: 2 | 3): number[][] {
+  const n = input.length;
+  const conv = (sigma: number[], order: number[]): number[] =>
+    bruteConvolve3d(input, shape, sigma.map((s, a) => (s === 0 ? null : gaussianKernel1d(s, order[a]))));
+  const cols: number[][] = [Array.from(input)];
+  const axes = dims === 3 ? [0, 1, 2] : [1, 2];
+  for (const s of scales) {
+    const sig = dims === 3 ? [s, s, s] : [0, s, s];
+    const unitOrder = (a: number, b?: number): number[] => [0, 1, 2].map((k) => (k === a ? 1 : 0) + (k === b ? 1 : 0));
+    const g = conv(sig, [0, 0, 0]);
+    cols.push(g);
+    const grad = axes.map((a) => conv(sig, unitOrder(a)));
+    cols.push(g.map((_, i) => Math.sqrt(grad.reduce((t, d) => t + d[i] * d[i], 0))));
+    const hess = axes.map((a) => axes.map((b) => conv(sig, unitOrder(a, b))));
+    cols.push(g.map((_, i) => axes.reduce((t, _a, k) => t + hess[k][k][i], 0)));
+    const small = conv(sig.map((v) => v * 0.66), [0, 0, 0]);
+    cols.push(g.map((v, i) => v - small[i]));
+    const inner = axes.map((a) => conv(sig.map((v) => v / 2), unitOrder(a)));
+    const st = axes.map((_, a) =>
+      axes.map((_b, b) => {
+        const p = Float64Array.from({ length: n }, (_c, i) => inner[a][i] * inner[b][i]);
+        return bruteConvolve3d(p, shape, sig.map((v) => (v === 0 ? null : gaussianKernel1d(v, 0))));
+      }),
+    );
+    const eig = (m: number[][][]): number[][] => {
+      const ev = Array.from({ length: n }, (_, i) => bruteJacobiEigenvalues(m.map((r) => r.map((c) => c[i]))));
+      return axes.map((_, k) => ev.map((e) => e[k]));
+    };
+    cols.push(...eig(st), ...eig(hess));
+  }
+  return cols;
+}
+
+describe('featureStack', () => {
+  it('equals direct 3-D convolutions and Jacobi eigenvalues on 8 random volumes (3-D and per slice, within 1e-5)', () => {
+    const rand = prng(17);
+    for (let trial = 0; trial < 8; trial++) {
+      const shape = randomShape(rand, [5, 6, 7]);
+      const n = shape[0] * shape[1] * shape[2];
+      const input = Float32Array.from({ length: n }, () => rand());
+      const dims = trial % 2 === 0 ? 3 : 2;
+      const scales = [0.7, 1.3];
+      const stack = featureStack(input, shape, { scales, dims });
+      const want = bruteFeatures(input, shape, scales, dims);
+      assert.equal(stack.count, want.length);
+      assert.equal(stack.names.length, want.length);
+      for (let f = 0; f < stack.count; f++) {
+        const col = Array.from({ length: n }, (_, i) => stack.data[i * stack.count + f]);
+        const scale = Math.max(1, ...want[f].map(Math.abs));
+        assert.ok(maxAbsDiff(col, want[f]) <= 1e-5 * scale, `trial ${trial} (${shape}, dims ${dims}) feature ${stack.names[f]} off by ${maxAbsDiff(col, want[f])}`);
+      }
+    }
+  });
+
+  it('names features in stack order and selects families', () => {
+    assert.deepEqual(featureNames({ scales: [1], features: ['gaussian', 'hessian'], dims: 2 }), ['raw', 'gaussian_s1', 'hessian_ev0_s1', 'hessian_ev1_s1']);
+    assert.equal(featureNames({ scales: [1, 2] }).length, 1 + 2 * 10);
+    assert.equal(featureNames({ scales: [1, 2], dims: 2, raw: false }).length, 2 * 8);
+    const s = featureStack(Float32Array.of(1, 2, 3, 4), [1, 2, 2], { scales: [1], features: ['gaussian'], raw: false });
+    assert.deepEqual(s.names, ['gaussian_s1']);
+    assert.equal(s.data.length, 4);
+    assert.throws(() => featureNames({ scales: [0] }), ImagingOptionError);
+    assert.throws(() => featureNames({ features: ['sobel' as never] }), ImagingOptionError);
+  });
+
+  it('gives the whole-volume features inside a block read with featureHalo', () => {
+    const rand = prng(23);
+    const shape: Shape3 = [20, 22, 24];
+    const input = Float32Array.from({ length: 20 * 22 * 24 }, () => rand());
+    const opts = { scales: [1, 1.6], dims: 3 as const };
+    const halo = featureHalo(opts);
+    assert.deepEqual(halo, [gaussianHaloOf(1.6), gaussianHaloOf(1.6), gaussianHaloOf(1.6)]);
+    const whole = featureStack(input, shape, opts);
+    // Block z in [halo, halo + 2) read with its halo: z in [0, 2 + 2 * halo).
+    const z0 = halo[0];
+    const bz = 2 + 2 * halo[0];
+    const block = input.slice(0, bz * 22 * 24);
+    // Only the z axis is cut here; the y and x axes are whole.
+    const part = featureStack(block, [bz, 22, 24], opts);
+    const F = whole.count;
+    for (let z = 0; z < 2; z++) {
+      for (let i = 0; i < 22 * 24; i++) {
+        for (let f = 0; f < F; f++) {
+          const a = whole.data[((z0 + z) * 22 * 24 + i) * F + f];
+          const b = part.data[((z0 + z) * 22 * 24 + i) * F + f];
+          assert.ok(Math.abs(a - b) <= 1e-5 * Math.max(1, Math.abs(a)), `z ${z} i ${i} ${whole.names[f]}: ${a} vs ${b}`);
+        }
+      }
+    }
+  });
+});
+
+function gaussianHaloOf(s: number): number {
+  return Math.floor(4 * (s / 2) + 0.5) + Math.floor(4 * s + 0.5);
+}

@@ -1,0 +1,12 @@
+/**
+ * `@saber/toolkit`: what SABER's command-line tools (`tools/*`) share: exit statuses as typed
+ * errors, `name: value` metric lines, argument parsers, 3-D volume input by channel and slab,
+ * output volumes, and detection lists in the format the merger reads.
+ *
+ * @module
+ */
+export { ToolError, ToolInputError, ToolUsageError } from './cli/tool-errors';
+export { PROCESS_IO, printMetric, runTool, type ToolIo } from './cli/run-tool';
+export { parseChoice, parseLabelMap, parseNumber, parseNumberList, parseRange, parseTriple } from './cli/parse-args';
+export { asNumbers, createOutput, openInput, readInput, writeOutput, type VolumeInput } from './io/volume-io';
+export { readPoints, writeDetections, type DetectionsFile, type ToolPoint } from './io/points-io';

@@ -1,0 +1,108 @@
+import { type NumericArray, type Shape3 } from '@saber/imaging';
+import { createVolume, dtypeOf, openVolume, type Dtype, type VolumeArray, type VolumeStore } from '@saber/volume';
+import { ToolInputError } from '../cli/tool-errors';
+
+/** A 3-D view of an input volume: one channel of a `(c, z, y, x)` volume, or a `(z, y, x)` one. */
+export interface VolumeInput {
+  readonly uri: string;
+  /** `(Z, Y, X)` of the selected channel. */
+  readonly shape: Shape3;
+  readonly dtype: Dtype;
+  /** Nanometres per voxel `(z, y, x)` (1 where the format records none). */
+  readonly voxelSize: [number, number, number];
+  /** Channels of the stored volume (1 for 3-D volumes). */
+  readonly channels: number;
+  /** The selected channel. */
+  readonly channel: number;
+  /** Reads z-planes `[z0, z1)` of the channel, whole in y and x. 64-bit integers come back as Float64Array. */
+  readSlab(z0: number, z1: number): Promise<NumericArray>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens a volume (any `@saber/volume` URI or a path with a known extension) as 3-D. A 4-D volume
+ * is `(c, z, y, x)` and `channel` picks one (required when there is more than one); a 2-D one is
+ * a single z-plane.
+ */
+export async function openInput(uri: string, options: { channel?: number } = {}): Promise<VolumeInput> {
+  const store = await openVolume(uri);
+  const rank = store.shape.length;
+  let channels = 1;
+  let shape: Shape3;
+  if (rank === 4) {
+    channels = store.shape[0];
+    shape = [store.shape[1], store.shape[2], store.shape[3]];
+  } else if (rank === 3) shape = [store.shape[0], store.shape[1], store.shape[2]];
+  else if (rank === 2) shape = [1, store.shape[0], store.shape[1]];
+  else {
+    await store.close();
+    throw new ToolInputError(`${uri}: expected a 2-D, 3-D or (c, z, y, x) volume, got shape (${store.shape.join(', ')})`);
+  }
+  const channel = options.channel ?? (channels === 1 ? 0 : -1);
+  if (channel < 0 || channel >= channels || !Number.isInteger(channel)) {
+    await store.close();
+    throw new ToolInputError(`${uri}: has ${channels} channel(s); ${options.channel === undefined ? 'choose one with --channel' : `channel ${options.channel} does not exist`}`);
+  }
+  const vs = store.voxelSize;
+  const voxelSize: [number, number, number] = rank === 4 ? [vs[1], vs[2], vs[3]] : rank === 3 ? [vs[0], vs[1], vs[2]] : [1, vs[0], vs[1]];
+  const [, Y, X] = shape;
+  return {
+    uri,
+    shape,
+    dtype: store.dtype,
+    voxelSize,
+    channels,
+    channel,
+    async readSlab(z0, z1) {
+      const box =
+        rank === 4
+          ? { start: [channel, z0, 0, 0], stop: [channel + 1, z1, Y, X] }
+          : rank === 3
+            ? { start: [z0, 0, 0], stop: [z1, Y, X] }
+            : { start: [0, 0], stop: [Y, X] };
+      return asNumbers(await store.read(box));
+    },
+    close: () => store.close(),
+  };
+}
+
+/** Reads one whole channel (or the z-range `[z0, z1)` of it) into memory. */
+export async function readInput(uri: string, options: { channel?: number; z0?: number; z1?: number } = {}): Promise<{ data: NumericArray; input: VolumeInput; shape: Shape3 }> {
+  const input = await openInput(uri, options);
+  try {
+    const z0 = options.z0 ?? 0;
+    const z1 = options.z1 ?? input.shape[0];
+    if (!(z0 >= 0 && z1 <= input.shape[0] && z1 > z0)) throw new ToolInputError(`${uri}: z-range ${z0}:${z1} is outside 0:${input.shape[0]}`);
+    const data = await input.readSlab(z0, z1);
+    return { data, input, shape: [z1 - z0, input.shape[1], input.shape[2]] };
+  } finally {
+    await input.close();
+  }
+}
+
+/** 64-bit integer arrays as Float64Array (exact below 2^53); everything else unchanged. */
+export function asNumbers(a: VolumeArray): NumericArray {
+  if (a instanceof BigInt64Array || a instanceof BigUint64Array) {
+    const out = new Float64Array(a.length);
+    for (let i = 0; i < a.length; i++) out[i] = Number(a[i]);
+    return out;
+  }
+  return a;
+}
+
+/** Creates (replacing) an output volume; the caller writes it (e.g. slab by slab) and closes it. */
+export async function createOutput(uri: string, meta: { shape: readonly number[]; dtype: Dtype; voxelSize?: readonly number[] }): Promise<VolumeStore> {
+  return createVolume(uri, { shape: meta.shape, dtype: meta.dtype, ...(meta.voxelSize ? { voxelSize: meta.voxelSize } : {}), overwrite: true });
+}
+
+/** Writes a whole volume (replacing any volume at `uri`); the dtype is the array's. */
+export async function writeOutput(uri: string, data: VolumeArray, shape: readonly number[], voxelSize?: readonly number[]): Promise<void> {
+  const dtype = dtypeOf(data);
+  if (!dtype) throw new ToolInputError(`${uri}: cannot write an array of type ${data.constructor.name}`);
+  const store = await createOutput(uri, { shape, dtype, voxelSize });
+  try {
+    await store.write({ start: shape.map(() => 0), stop: [...shape] }, data);
+  } finally {
+    await store.close();
+  }
+}

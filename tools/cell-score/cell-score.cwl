@@ -1,0 +1,52 @@
+#!/usr/bin/env cwl-runner
+cwlVersion: v1.2
+class: CommandLineTool
+label: cell-score
+doc: |
+  Centroid F1 of detected cells against ground truth (Dyer et al. 2017; xbrain f1_centroid3D),
+  and optionally the vessel Dice. Prints `F1: x` (the step's score), `precision`, `recall`,
+  `matched`, `predicted`, `truth`, `vessel_dice`.
+  Runs the compiled program with node: build first (npm run build); `program` defaults to it.
+baseCommand: [node]
+hints:
+  DockerRequirement:
+    dockerPull: saber/tool-cell-score:0.1.0
+  ResourceRequirement:
+    coresMin: 1
+    ramMin: 2000
+  saber:
+    score_format: 'F1: {score}'
+    parse_metrics: true
+inputs:
+  program:
+    type: File
+    default:
+      class: File
+      location: dist/main.js
+    inputBinding: {position: 0}
+    doc: the compiled cell-score program
+  detections:
+    type: File
+    inputBinding: {prefix: --detections, position: 1}
+  truth:
+    type: File
+    inputBinding: {prefix: --truth, position: 2}
+    doc: true cells (JSON/CSV points) or a cell label volume
+  template_size:
+    type: float?
+    inputBinding: {prefix: --template-size, position: 3}
+    doc: border margin and matching distance (default the detections file's template size, else 18)
+  vessels:
+    type: File?
+    inputBinding: {prefix: --vessels, position: 4}
+  vessel_truth:
+    type: File?
+    inputBinding: {prefix: --vessel-truth, position: 5}
+  output_name:
+    type: string
+    default: scores.json
+    inputBinding: {prefix: --output, position: 6}
+outputs:
+  scores:
+    type: File
+    outputBinding: {glob: $(inputs.output_name)}

@@ -1,0 +1,50 @@
+#!/usr/bin/env cwl-runner
+cwlVersion: v1.2
+class: CommandLineTool
+label: density
+doc: |
+  Cells per region and vessel volume fraction. Writes {"regions": {"<id>": {voxels, foreground,
+  detections}}, "table": [...]} (the regions tally is what the merger sums over blocks). Prints
+  `cells`, `vessel_fraction`, `cells_per_voxel` and, when the voxel size is known, `cells_per_mm3`.
+  Runs the compiled program with node: build first (npm run build); `program` defaults to it.
+baseCommand: [node]
+hints:
+  DockerRequirement:
+    dockerPull: saber/tool-density:0.1.0
+  ResourceRequirement:
+    coresMin: 1
+    ramMin: 2000
+  saber:
+    parse_metrics: true
+inputs:
+  program:
+    type: File
+    default:
+      class: File
+      location: dist/main.js
+    inputBinding: {position: 0}
+    doc: the compiled density program
+  cells:
+    type: File
+    inputBinding: {prefix: --cells, position: 1}
+    doc: detections (JSON or CSV with z,y,x)
+  vessels:
+    type: File
+    inputBinding: {prefix: --vessels, position: 2}
+    doc: vessel mask volume
+  regions:
+    type: File?
+    inputBinding: {prefix: --regions, position: 3}
+    doc: region label volume of the same shape (default one region, id 1)
+  voxel_size:
+    type: string?
+    inputBinding: {prefix: --voxel-size, position: 4}
+    doc: nanometres per voxel as z,y,x
+  output_name:
+    type: string
+    default: densities.json
+    inputBinding: {prefix: --output, position: 5}
+outputs:
+  densities:
+    type: File
+    outputBinding: {glob: $(inputs.output_name)}

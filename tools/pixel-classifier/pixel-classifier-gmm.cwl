@@ -1,0 +1,57 @@
+#!/usr/bin/env cwl-runner
+cwlVersion: v1.2
+class: CommandLineTool
+label: pixel-classifier gmm
+doc: |
+  Unsupervised classification (xbrain unsup_membrane_classify): a Gaussian mixture fitted by EM
+  to the features of sampled voxels (raw intensity and a Gaussian at sigma 1 by default); writes
+  the posterior of one component (components are sorted by mean intensity: darkest first).
+  Prints `log_likelihood`, `iterations`, `component_<k>_weight`, `component_<k>_mean`.
+  Runs the compiled program with node: build first (npm run build); `program` defaults to it.
+baseCommand: [node]
+arguments:
+  - {valueFrom: gmm, position: 1}
+hints:
+  DockerRequirement:
+    dockerPull: saber/tool-pixel-classifier:0.1.0
+  ResourceRequirement:
+    coresMin: 1
+    ramMin: 4000
+  saber:
+    parse_metrics: true
+inputs:
+  program:
+    type: File
+    default:
+      class: File
+      location: dist/main.js
+    inputBinding: {position: 0}
+    doc: the compiled pixel-classifier program
+  image:
+    type: File
+    inputBinding: {prefix: --image, position: 2}
+  num_comp:
+    type: int
+    default: 2
+    inputBinding: {prefix: --components, position: 3}
+  num_samp:
+    type: int
+    default: 500000
+    inputBinding: {prefix: --samples, position: 4}
+  component:
+    type: string
+    default: darkest
+    inputBinding: {prefix: --component, position: 5}
+    doc: darkest, brightest, all, or an index
+  covariance:
+    type: string
+    default: full
+    inputBinding: {prefix: --covariance, position: 6}
+  output_name:
+    type: string
+    default: probability.npy
+    inputBinding: {prefix: --output, position: 7}
+outputs:
+  probability:
+    type: File
+    outputBinding: {glob: $(inputs.output_name)}

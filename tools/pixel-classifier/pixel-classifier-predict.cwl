@@ -1,0 +1,61 @@
+#!/usr/bin/env cwl-runner
+cwlVersion: v1.2
+class: CommandLineTool
+label: pixel-classifier predict
+doc: |
+  Class probabilities of every voxel from a trained model: a (C, Z, Y, X) float32 volume in the
+  model's class order, or one class (Z, Y, X) with `class`. With a ground truth prints
+  `pixel_precision`, `pixel_recall`, `pixel_f1` of the positive class. Prints `voxels`,
+  `predict_seconds`.
+  Runs the compiled program with node: build first (npm run build); `program` defaults to it.
+baseCommand: [node]
+arguments:
+  - {valueFrom: predict, position: 1}
+hints:
+  DockerRequirement:
+    dockerPull: saber/tool-pixel-classifier:0.1.0
+  ResourceRequirement:
+    coresMin: 1
+    ramMin: 8000
+  saber:
+    parse_metrics: true
+inputs:
+  program:
+    type: File
+    default:
+      class: File
+      location: dist/main.js
+    inputBinding: {position: 0}
+    doc: the compiled pixel-classifier program
+  image:
+    type:
+      type: array
+      items: File
+      inputBinding: {prefix: --image}
+    inputBinding: {position: 2}
+  model:
+    type: File
+    inputBinding: {prefix: --model, position: 3}
+  class:
+    type: int?
+    inputBinding: {prefix: --class, position: 4}
+  slices:
+    type: string?
+    inputBinding: {prefix: --slices, position: 5}
+  groundtruth:
+    type: File?
+    inputBinding: {prefix: --groundtruth, position: 6}
+  label_map:
+    type: string?
+    inputBinding: {prefix: --label-map, position: 7}
+  positive:
+    type: int?
+    inputBinding: {prefix: --positive, position: 8}
+  output_name:
+    type: string
+    default: probabilities.npy
+    inputBinding: {prefix: --output, position: 9}
+outputs:
+  probabilities:
+    type: File
+    outputBinding: {glob: $(inputs.output_name)}

@@ -1,0 +1,470 @@
+#!/usr/bin/env node
+/**
+ * `pixel-classifier`: ilastik-style pixel classification for SABER workflows.
+ *
+ * - `train`: samples labelled voxels, computes the feature stack (`@saber/imaging` featureStack)
+ *   and trains a random forest; writes a JSON model.
+ * - `predict`: writes class probabilities of every voxel, `(C, Z, Y, X)` float32 (or one class
+ *   with `--class`), and scores them against ground truth when given one.
+ * - `gmm`: unsupervised: fits a Gaussian mixture to sampled voxel features and writes the
+ *   posterior of one component (xbrain's `unsupervised_celldetect` classify step).
+ *
+ * Volumes are read and written through `@saber/volume` (any URI or a `.npy`/`.zarr`/`.h5`/`.tif`
+ * path) in z-slabs, so memory stays bounded. Metrics are printed as `name: value` lines.
+ * This file imports packages only (no relative imports), so the compiled file runs wherever the
+ * workspace's packages resolve (see README: running from CWL).
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { Command, Option } from 'commander';
+import {
+  featureHalo,
+  featureNames,
+  featureStack,
+  fitGaussianMixture,
+  forestFromJson,
+  forestToJson,
+  gaussianMixturePosteriors,
+  mulberry32,
+  predictForest,
+  trainRandomForest,
+  FEATURE_KINDS,
+  type FeatureKind,
+  type FeatureStackOptions,
+  type NumericArray,
+} from '@saber/imaging';
+import {
+  createOutput,
+  openInput,
+  parseChoice,
+  parseLabelMap,
+  parseNumber,
+  parseNumberList,
+  parseRange,
+  printMetric,
+  runTool,
+  ToolInputError,
+  ToolUsageError,
+  type ToolIo,
+  type VolumeInput,
+} from '@saber/toolkit';
+
+/** Format tag of model files. */
+export const MODEL_FORMAT = 'saber-pixel-classifier/1';
+
+/** A model file: the feature options, the class ids (in forest order) and the forest. */
+export interface PixelClassifierModel {
+  readonly format: typeof MODEL_FORMAT;
+  readonly features: FeatureStackOptions;
+  /** Input channels (`--image` volumes); each gets the whole feature stack. */
+  readonly channels: number;
+  /** Class ids (>= 1, as in the label volume after `--label-map`), in the forest's class order. */
+  readonly classes: number[];
+  readonly forest: ReturnType<typeof forestToJson>;
+  readonly training: { readonly samples: number; readonly oobAccuracy?: number; readonly images: string[]; readonly labels: string };
+}
+
+/** Voxels per slab (core plus halo) whose features are held in memory at once. */
+const SLAB_VOXELS = 2 ** 21;
+
+const int = (name: string, min = 0) => (v: string) => parseNumber(name, v, { min, integer: true });
+
+function featureOptions(opts: { scales: number[]; features: string; dims: string; raw: boolean }): FeatureStackOptions {
+  const features = opts.features === 'all' ? [...FEATURE_KINDS] : opts.features.split(',').map((f) => parseChoice('--features', f.trim(), FEATURE_KINDS) as FeatureKind);
+  return { scales: opts.scales, features, dims: opts.dims === '2' ? 2 : 3, raw: opts.raw };
+}
+
+/** The z-range `[z0, z1)` of `--slices` within a volume of `Z` planes. */
+function zRange(slices: { start?: number; stop?: number } | undefined, Z: number, uri: string): [number, number] {
+  const z0 = slices?.start ?? 0;
+  const z1 = slices?.stop ?? Z;
+  if (z0 >= Z || z1 > Z) throw new ToolInputError(`${uri}: --slices ${z0}:${z1} is outside the volume's ${Z} planes`);
+  return [z0, z1];
+}
+
+/**
+ * Calls `fn` for consecutive slabs of planes covering `[z0, z1)`: each slab's features are
+ * computed on the slab plus `halo` planes each side (clamped to the volume), and `fn` gets the
+ * features of the slab's own planes.
+ */
+async function forEachSlab(
+  inputs: readonly VolumeInput[],
+  z0: number,
+  z1: number,
+  options: FeatureStackOptions,
+  fn: (slab: { z0: number; z1: number; features: Float32Array; count: number }) => Promise<void> | void,
+): Promise<void> {
+  const [Z, Y, X] = inputs[0].shape;
+  const halo = featureHalo(options)[0];
+  const C = inputs.length;
+  const planes = Math.max(1, Math.floor(SLAB_VOXELS / (Y * X * C)) - 2 * halo);
+  for (let a = z0; a < z1; a += planes) {
+    const b = Math.min(z1, a + planes);
+    const r0 = Math.max(0, a - halo);
+    const r1 = Math.min(Z, b + halo);
+    const stacks = [];
+    for (const input of inputs) stacks.push(featureStack(await input.readSlab(r0, r1), [r1 - r0, Y, X], options));
+    const F = stacks[0].count;
+    const first = (a - r0) * Y * X;
+    const n = (b - a) * Y * X;
+    let features: Float32Array;
+    if (C === 1) features = stacks[0].data.subarray(first * F, (first + n) * F);
+    else {
+      // Interleave the channels' stacks: voxel i holds channel 0's features, then channel 1's...
+      features = new Float32Array(n * F * C);
+      for (let c = 0; c < C; c++) {
+        const src = stacks[c].data;
+        for (let i = 0; i < n; i++) features.set(src.subarray((first + i) * F, (first + i + 1) * F), (i * C + c) * F);
+      }
+    }
+    await fn({ z0: a, z1: b, features, count: F * C });
+  }
+}
+
+/** Opens the `--image` volumes (channels), which must share one shape. */
+async function openImages(uris: readonly string[]): Promise<VolumeInput[]> {
+  if (uris.length === 0) throw new ToolUsageError("required option '--image <uri>' not specified");
+  const inputs: VolumeInput[] = [];
+  try {
+    for (const uri of uris) inputs.push(await openInput(uri));
+  } catch (e) {
+    await Promise.all(inputs.map((i) => i.close()));
+    throw e;
+  }
+  const shape = inputs[0].shape.join();
+  const odd = inputs.find((i) => i.shape.join() !== shape);
+  if (odd) {
+    await Promise.all(inputs.map((i) => i.close()));
+    throw new ToolInputError(`${odd.uri} (${odd.shape.join(', ')}) and ${inputs[0].uri} (${inputs[0].shape.join(', ')}) differ in shape`);
+  }
+  return inputs;
+}
+
+/** Class ids per voxel of a label slab: the label map, or every value >= 1 as itself. */
+function mapLabels(raw: NumericArray, map: Map<number, number> | undefined): Int32Array {
+  const out = new Int32Array(raw.length);
+  for (let i = 0; i < raw.length; i++) {
+    const v = raw[i];
+    out[i] = map ? (map.get(v) ?? 0) : v >= 1 && Number.isInteger(v) ? v : 0;
+  }
+  return out;
+}
+
+interface TrainOptions {
+  image: string[];
+  labels: string;
+  model: string;
+  labelMap?: Map<number, number>;
+  slices?: { start?: number; stop?: number };
+  scales: number[];
+  features: string;
+  dims: string;
+  raw: boolean;
+  samples: number;
+  balanced: boolean;
+  trees: number;
+  maxDepth: number;
+  minLeaf: number;
+  seed: number;
+}
+
+async function train(o: TrainOptions, io: ToolIo): Promise<void> {
+  const t0 = performance.now();
+  const features = featureOptions(o);
+  const images = await openImages(o.image);
+  const image = images[0];
+  const labelsIn = await openInput(o.labels);
+  try {
+    if (image.shape.join() !== labelsIn.shape.join()) {
+      throw new ToolInputError(`the image (${image.shape.join(', ')}) and the labels (${labelsIn.shape.join(', ')}) differ in shape`);
+    }
+    const [z0, z1] = zRange(o.slices, image.shape[0], o.image[0]);
+    const labels = mapLabels(await labelsIn.readSlab(z0, z1), o.labelMap);
+    const classes = [...new Set(labels)].filter((c) => c > 0).sort((a, b) => a - b);
+    if (classes.length < 2) throw new ToolInputError(`${o.labels}: needs at least two labelled classes in the chosen slices, found ${classes.length}`);
+    const picked = pickSamples(labels, classes, o.samples, o.balanced, o.seed);
+    const F = featureNames(features).length * images.length;
+    const x = new Float32Array(picked.length * F);
+    const y = new Uint8Array(picked.length);
+    const plane = image.shape[1] * image.shape[2];
+    let k = 0;
+    await forEachSlab(images, z0, z1, features, ({ z0: a, z1: b, features: fs }) => {
+      const lo = (a - z0) * plane;
+      const hi = (b - z0) * plane;
+      while (k < picked.length && picked[k] < hi) {
+        const v = picked[k] - lo;
+        x.set(fs.subarray(v * F, (v + 1) * F), k * F);
+        y[k] = classes.indexOf(labels[picked[k]]);
+        k++;
+      }
+    });
+    const forest = trainRandomForest(x, F, y, { trees: o.trees, maxDepth: o.maxDepth, minSamplesLeaf: o.minLeaf, seed: o.seed });
+    const model: PixelClassifierModel = {
+      format: MODEL_FORMAT,
+      features,
+      channels: images.length,
+      classes,
+      forest: forestToJson(forest),
+      training: { samples: picked.length, ...(forest.oobAccuracy === undefined ? {} : { oobAccuracy: forest.oobAccuracy }), images: o.image, labels: o.labels },
+    };
+    await writeFile(o.model, JSON.stringify(model));
+    printMetric(io, 'training_samples', picked.length);
+    printMetric(io, 'features', F);
+    printMetric(io, 'classes', classes.length);
+    if (forest.oobAccuracy !== undefined) printMetric(io, 'oob_accuracy', forest.oobAccuracy);
+    printMetric(io, 'train_seconds', (performance.now() - t0) / 1000);
+  } finally {
+    await Promise.all([...images.map((i) => i.close()), labelsIn.close()]);
+  }
+}
+
+/**
+ * Indices (sorted) of up to `m` labelled voxels: a uniform draw without replacement, or with
+ * `balanced` an equal share per class (all of a class that has fewer). Deterministic for a seed.
+ */
+function pickSamples(labels: Int32Array, classes: number[], m: number, balanced: boolean, seed: number): Int32Array {
+  const rand = mulberry32(seed);
+  const pools = balanced ? classes.map((c) => c) : [-1];
+  const chosen: number[] = [];
+  for (const c of pools) {
+    const pool: number[] = [];
+    for (let i = 0; i < labels.length; i++) if (labels[i] > 0 && (c === -1 || labels[i] === c)) pool.push(i);
+    const want = Math.min(pool.length, balanced ? Math.floor(m / classes.length) : m);
+    // Partial Fisher-Yates: the first `want` entries become a uniform sample.
+    for (let i = 0; i < want; i++) {
+      const j = i + Math.floor(rand() * (pool.length - i));
+      const t = pool[i];
+      pool[i] = pool[j];
+      pool[j] = t;
+      chosen.push(pool[i]);
+    }
+  }
+  return Int32Array.from(chosen).sort();
+}
+
+interface PredictOptions {
+  image: string[];
+  model: string;
+  output: string;
+  slices?: { start?: number; stop?: number };
+  class?: number;
+  dtype: string;
+  groundtruth?: string;
+  labelMap?: Map<number, number>;
+  positive?: number;
+}
+
+async function loadModel(path: string): Promise<PixelClassifierModel> {
+  let model: PixelClassifierModel;
+  try {
+    model = JSON.parse(await readFile(path, 'utf8')) as PixelClassifierModel;
+  } catch (e) {
+    throw new ToolInputError(`${path}: ${(e as Error).message}`);
+  }
+  if (model?.format !== MODEL_FORMAT || !Array.isArray(model.classes)) throw new ToolInputError(`${path}: not a ${MODEL_FORMAT} model`);
+  return model;
+}
+
+async function predict(o: PredictOptions, io: ToolIo): Promise<void> {
+  const t0 = performance.now();
+  const model = await loadModel(o.model);
+  const forest = forestFromJson(model.forest);
+  const K = forest.classes;
+  const only = o.class === undefined ? -1 : model.classes.indexOf(o.class);
+  if (o.class !== undefined && only < 0) throw new ToolUsageError(`--class ${o.class}: the model's classes are ${model.classes.join(', ')}`);
+  const channels = model.channels ?? 1;
+  if (o.image.length !== channels) throw new ToolUsageError(`the model was trained on ${channels} --image volume(s), got ${o.image.length}`);
+  const images = await openImages(o.image);
+  const image = images[0];
+  const truth = o.groundtruth ? await openInput(o.groundtruth) : undefined;
+  try {
+    const [Z, Y, X] = image.shape;
+    if (truth && truth.shape.join() !== image.shape.join()) throw new ToolInputError(`the ground truth (${truth.shape.join(', ')}) and the image (${image.shape.join(', ')}) differ in shape`);
+    const [z0, z1] = zRange(o.slices, Z, o.image[0]);
+    const plane = Y * X;
+    const outShape = only >= 0 ? [z1 - z0, Y, X] : [K, z1 - z0, Y, X];
+    const u8 = o.dtype === 'uint8';
+    const out = await createOutput(o.output, { shape: outShape, dtype: u8 ? 'uint8' : 'float32', voxelSize: only >= 0 ? image.voxelSize : [1, ...image.voxelSize] });
+    const positive = o.positive ?? model.classes[model.classes.length - 1];
+    const score = { tp: 0, fp: 0, fn: 0, right: 0, counted: 0 };
+    try {
+      const F = featureNames(model.features).length * channels;
+      if (model.forest.features !== F) throw new ToolInputError(`${o.model}: the forest expects ${model.forest.features} features, the feature options give ${F}`);
+      await forEachSlab(images, z0, z1, model.features, async ({ z0: a, z1: b, features }) => {
+        const probs = predictForest(forest, features);
+        const n = (b - a) * plane;
+        const channel = (c: number) => {
+          const v = u8 ? new Uint8Array(n) : new Float32Array(n);
+          for (let i = 0; i < n; i++) v[i] = u8 ? Math.round(probs[i * K + c] * 255) : probs[i * K + c];
+          return v;
+        };
+        if (only >= 0) await out.write({ start: [a - z0, 0, 0], stop: [b - z0, Y, X] }, channel(only));
+        else for (let c = 0; c < K; c++) await out.write({ start: [c, a - z0, 0, 0], stop: [c + 1, b - z0, Y, X] }, channel(c));
+        if (truth) {
+          const t = mapLabels(await truth.readSlab(a, b), o.labelMap);
+          for (let i = 0; i < n; i++) {
+            if (t[i] === 0) continue;
+            let best = 0;
+            for (let c = 1; c < K; c++) if (probs[i * K + c] > probs[i * K + best]) best = c;
+            const p = model.classes[best];
+            score.counted++;
+            if (p === t[i]) score.right++;
+            if (p === positive && t[i] === positive) score.tp++;
+            else if (p === positive) score.fp++;
+            else if (t[i] === positive) score.fn++;
+          }
+        }
+      });
+    } finally {
+      await out.close();
+    }
+    printMetric(io, 'voxels', (z1 - z0) * plane);
+    if (truth) {
+      const precision = score.tp + score.fp > 0 ? score.tp / (score.tp + score.fp) : 0;
+      const recall = score.tp + score.fn > 0 ? score.tp / (score.tp + score.fn) : 0;
+      printMetric(io, 'pixel_accuracy', score.counted ? score.right / score.counted : 0);
+      printMetric(io, 'pixel_precision', precision);
+      printMetric(io, 'pixel_recall', recall);
+      printMetric(io, 'pixel_f1', precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0);
+    }
+    printMetric(io, 'predict_seconds', (performance.now() - t0) / 1000);
+  } finally {
+    await Promise.all([...images.map((i) => i.close()), truth?.close()]);
+  }
+}
+
+interface GmmOptions {
+  image: string[];
+  output: string;
+  slices?: { start?: number; stop?: number };
+  components: number;
+  covariance: string;
+  samples: number;
+  component: string;
+  scales: number[];
+  features: string;
+  dims: string;
+  raw: boolean;
+  seed: number;
+}
+
+async function gmm(o: GmmOptions, io: ToolIo): Promise<void> {
+  const features = featureOptions(o);
+  const images = await openImages(o.image);
+  const image = images[0];
+  try {
+    const [Z, Y, X] = image.shape;
+    const [z0, z1] = zRange(o.slices, Z, o.image[0]);
+    const n = (z1 - z0) * Y * X;
+    const F = featureNames(features).length * images.length;
+    // Sample voxel indices first (sorted), then gather their features slab by slab.
+    const rand = mulberry32(o.seed);
+    const m = Math.min(o.samples, n);
+    const picked = new Int32Array(m);
+    if (m === n) for (let i = 0; i < n; i++) picked[i] = i;
+    else for (let i = 0; i < m; i++) picked[i] = Math.floor(rand() * n);
+    picked.sort();
+    const x = new Float64Array(m * F);
+    let k = 0;
+    await forEachSlab(images, z0, z1, features, ({ z0: a, z1: b, features: fs }) => {
+      const lo = (a - z0) * Y * X;
+      const hi = (b - z0) * Y * X;
+      for (; k < m && picked[k] < hi; k++) for (let f = 0; f < F; f++) x[k * F + f] = fs[(picked[k] - lo) * F + f];
+    });
+    const model = fitGaussianMixture(x, F, { components: o.components, covariance: o.covariance === 'diag' ? 'diag' : 'full', seed: o.seed });
+    const K = model.components;
+    // Components are sorted by the mean of the first feature (the raw intensity by default).
+    const which = o.component === 'darkest' ? 0 : o.component === 'brightest' ? K - 1 : o.component === 'all' ? -1 : parseNumber('--component', o.component, { min: 0, max: K - 1, integer: true });
+    const out = await createOutput(o.output, { shape: which >= 0 ? [z1 - z0, Y, X] : [K, z1 - z0, Y, X], dtype: 'float32', voxelSize: which >= 0 ? image.voxelSize : [1, ...image.voxelSize] });
+    try {
+      await forEachSlab(images, z0, z1, features, async ({ z0: a, z1: b, features: fs }) => {
+        const post = gaussianMixturePosteriors(model, fs);
+        const len = (b - a) * Y * X;
+        for (let c = which >= 0 ? which : 0; c <= (which >= 0 ? which : K - 1); c++) {
+          const v = new Float32Array(len);
+          for (let i = 0; i < len; i++) v[i] = post[i * K + c];
+          const box = which >= 0 ? { start: [a - z0, 0, 0], stop: [b - z0, Y, X] } : { start: [c, a - z0, 0, 0], stop: [c + 1, b - z0, Y, X] };
+          await out.write(box, v);
+        }
+      });
+    } finally {
+      await out.close();
+    }
+    printMetric(io, 'log_likelihood', model.logLikelihood);
+    printMetric(io, 'iterations', model.iterations);
+    for (let c = 0; c < K; c++) {
+      printMetric(io, `component_${c}_weight`, model.weights[c]);
+      printMetric(io, `component_${c}_mean`, model.means[c * F]);
+    }
+  } finally {
+    await Promise.all(images.map((i) => i.close()));
+  }
+}
+
+const collect = (v: string, prev: string[]): string[] => [...prev, v];
+
+function featureFlags(cmd: Command, defaults: { scales: string; features: string }): Command {
+  return cmd
+    .addOption(new Option('--scales <sigmas>', 'feature scales (sigma in voxels), comma-separated').default(parseNumberList('--scales', defaults.scales, { min: 0 }), defaults.scales).argParser((v) => parseNumberList('--scales', v, { min: 0 })))
+    .option('--features <list>', `feature families: all, or a comma-separated subset of ${FEATURE_KINDS.join(', ')}`, defaults.features)
+    .addOption(new Option('--dims <n>', '3: volumetric filters; 2: each z-slice on its own').choices(['2', '3']).default('3'))
+    .option('--no-raw', 'leave the raw intensity out of the features');
+}
+
+/** Parses `argv` (without the node and script paths) and runs the sub-command. */
+export async function main(argv: string[], io: ToolIo): Promise<void> {
+  const program = new Command('pixel-classifier')
+    .description('Random-forest pixel classification on ilastik-like features, or unsupervised GMM classification')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
+  featureFlags(
+    program
+      .command('train')
+      .description('train a random forest on labelled voxels and write a JSON model')
+      .option('--image <uri>', 'image volume (required); repeat for more channels (e.g. an earlier stage\'s probabilities, for auto-context)', collect, [])
+      .requiredOption('--labels <uri>', 'label volume (0 = unlabelled, k >= 1 = class k, unless --label-map)')
+      .requiredOption('--model <file>', 'model file to write (JSON)')
+      .option('--label-map <pairs>', 'raw:class pairs, e.g. 0:1,255:2; other values are unlabelled', (v) => parseLabelMap('--label-map', v))
+      .option('--slices <a:b>', 'z-range to train on (half-open)', (v) => parseRange('--slices', v))
+      .option('--samples <n>', 'labelled voxels to train on', int('--samples', 1), 200000)
+      .option('--balanced', 'an equal share of samples per class (default: uniform over labelled voxels)', false)
+      .option('--trees <n>', 'number of trees', int('--trees', 1), 32)
+      .option('--max-depth <n>', 'deepest tree level', int('--max-depth', 0), 20)
+      .option('--min-leaf <n>', 'fewest samples per leaf', int('--min-leaf', 1), 1)
+      .option('--seed <n>', 'seed of the sampling and the forest', int('--seed', 0), 1),
+    { scales: '0.7,1,1.6,3.5,5', features: 'all' },
+  ).action((opts: TrainOptions) => train(opts, io));
+  program
+    .command('predict')
+    .description('write class probabilities of every voxel')
+    .option('--image <uri>', 'image volume (required); repeat for more channels (e.g. an earlier stage\'s probabilities, for auto-context)', collect, [])
+    .requiredOption('--model <file>', 'model written by train')
+    .requiredOption('--output <uri>', 'probability volume to write: (C, Z, Y, X), or (Z, Y, X) with --class')
+    .option('--slices <a:b>', 'z-range to classify (half-open)', (v) => parseRange('--slices', v))
+    .option('--class <id>', 'write only this class id', int('--class', 1))
+    .addOption(new Option('--dtype <type>', 'float32 probabilities, or uint8 (probability x 255)').choices(['float32', 'uint8']).default('float32'))
+    .option('--groundtruth <uri>', 'label volume to score the argmax classes against (pixel_f1 of --positive)')
+    .option('--label-map <pairs>', 'raw:class pairs for --groundtruth', (v) => parseLabelMap('--label-map', v))
+    .option('--positive <id>', 'class id scored as positive (default: the last class)', int('--positive', 1))
+    .action((opts: PredictOptions) => predict(opts, io));
+  featureFlags(
+    program
+      .command('gmm')
+      .description('unsupervised: Gaussian mixture on sampled voxel features; writes one component posterior')
+      .option('--image <uri>', 'image volume (required); repeat for more channels (e.g. an earlier stage\'s probabilities, for auto-context)', collect, [])
+      .requiredOption('--output <uri>', 'posterior volume to write')
+      .option('--slices <a:b>', 'z-range (half-open)', (v) => parseRange('--slices', v))
+      .option('--components <n>', 'mixture components', int('--components', 1), 2)
+      .addOption(new Option('--covariance <type>', 'covariance model').choices(['full', 'diag']).default('full'))
+      .option('--samples <n>', 'voxels sampled for the fit', int('--samples', 1), 500000)
+      .option('--component <which>', 'darkest, brightest, all, or an index (components sorted by mean raw intensity)', 'darkest')
+      .option('--seed <n>', 'seed', int('--seed', 0), 1),
+    { scales: '1', features: 'gaussian' },
+  ).action((opts: GmmOptions) => gmm(opts, io));
+  await program.parseAsync(argv, { from: 'user' });
+}
+
+if (require.main === module) {
+  void runTool(main, process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

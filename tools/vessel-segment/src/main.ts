@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+/**
+ * `vessel-segment`: vessel segmentation of a vessel probability map (Dyer et al. 2017; xbrain
+ * `segment_vessels`): threshold, drop components below `--small-objects` voxels, dilate by a
+ * ball of diameter `--dilation`, drop components below `--minimum` voxels. Defaults are the
+ * original's (`--threshold 0.68 --dilation 3 --minimum 4000`, 100 for the first removal).
+ * Writes a uint8 0/1 volume; prints `vessel_voxels`, `vessel_fraction`, `vessel_components`,
+ * and `vessel_dice` with `--groundtruth`. Imports packages only (see README).
+ */
+import { Command } from 'commander';
+import { connectedComponents, dice, segmentVessels } from '@saber/imaging';
+import { parseNumber, printMetric, readInput, runTool, ToolInputError, writeOutput, type ToolIo } from '@saber/toolkit';
+
+interface Options {
+  input: string;
+  channel?: number;
+  output: string;
+  threshold: number;
+  smallObjects: number;
+  dilation: number;
+  minimum: number;
+  groundtruth?: string;
+}
+
+async function segment(o: Options, io: ToolIo): Promise<void> {
+  const { data, shape, input } = await readInput(o.input, o.channel === undefined ? {} : { channel: o.channel });
+  const mask = segmentVessels(data, shape, { threshold: o.threshold, smallObjects: o.smallObjects, dilation: o.dilation, minimumSize: o.minimum });
+  await writeOutput(o.output, mask, shape, input.voxelSize);
+  let voxels = 0;
+  for (let i = 0; i < mask.length; i++) voxels += mask[i];
+  printMetric(io, 'vessel_voxels', voxels);
+  printMetric(io, 'vessel_fraction', mask.length ? voxels / mask.length : 0);
+  printMetric(io, 'vessel_components', connectedComponents(mask, shape, { connectivity: 6 }).count);
+  if (o.groundtruth) {
+    const truth = await readInput(o.groundtruth);
+    if (truth.shape.join() !== shape.join()) throw new ToolInputError(`the ground truth (${truth.shape.join(', ')}) and the input (${shape.join(', ')}) differ in shape`);
+    printMetric(io, 'vessel_dice', dice(mask, truth.data));
+  }
+}
+
+/** Parses `argv` (without the node and script paths) and runs the segmentation. */
+export async function main(argv: string[], io: ToolIo): Promise<void> {
+  const num = (name: string, bounds: { min?: number; integer?: boolean } = {}) => (v: string) => parseNumber(name, v, bounds);
+  await new Command('vessel-segment')
+    .description('threshold, size filtering and dilation of a vessel probability map')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    .requiredOption('-i, --input <uri>', 'vessel probability volume, (Z, Y, X) or (C, Z, Y, X)')
+    .option('--channel <k>', 'channel of a (C, Z, Y, X) input (xbrain --vessel-index)', num('--channel', { min: 0, integer: true }))
+    .requiredOption('-o, --output <uri>', 'vessel mask to write (uint8)')
+    .option('--threshold <p>', 'voxels with probability >= p are candidates', num('--threshold'), 0.68)
+    .option('--small-objects <n>', 'candidate components smaller than this are dropped before dilating', num('--small-objects', { min: 0 }), 100)
+    .option('--dilation <d>', 'diameter of the dilation ball in voxels (1: none)', num('--dilation', { min: 1 }), 3)
+    .option('--minimum <n>', 'components smaller than this are dropped after dilating', num('--minimum', { min: 0 }), 4000)
+    .option('--groundtruth <uri>', 'vessel mask to compute the Dice coefficient against')
+    .action((opts: Options) => segment(opts, io))
+    .parseAsync(argv, { from: 'user' });
+}
+
+if (require.main === module) {
+  void runTool(main, process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,63 @@
+#!/usr/bin/env cwl-runner
+cwlVersion: v1.2
+class: CommandLineTool
+label: vessel-segment
+doc: |
+  Vessel segmentation of a vessel probability map (Dyer et al. 2017; xbrain segment_vessels):
+  threshold, drop components below small_objects voxels, dilate by a ball of diameter `dilation`,
+  drop components below `minimum` voxels. Writes a uint8 mask. Prints `vessel_voxels`,
+  `vessel_fraction`, `vessel_components` (and `vessel_dice` with a ground truth).
+  Runs the compiled program with node: build first (npm run build); `program` defaults to it.
+baseCommand: [node]
+hints:
+  DockerRequirement:
+    dockerPull: saber/tool-vessel-segment:0.1.0
+  ResourceRequirement:
+    coresMin: 1
+    ramMin: 4000
+  saber:
+    parse_metrics: true
+inputs:
+  program:
+    type: File
+    default:
+      class: File
+      location: dist/main.js
+    inputBinding: {position: 0}
+    doc: the compiled vessel-segment program
+  input:
+    type: File
+    inputBinding: {prefix: --input, position: 1}
+    doc: vessel probability volume, (Z, Y, X) or (C, Z, Y, X)
+  channel:
+    type: int?
+    inputBinding: {prefix: --channel, position: 2}
+    doc: channel of a (C, Z, Y, X) input (xbrain --vessel-index)
+  output_name:
+    type: string
+    default: vessels.npy
+    inputBinding: {prefix: --output, position: 3}
+  threshold:
+    type: float
+    default: 0.68
+    inputBinding: {prefix: --threshold, position: 4}
+  small_objects:
+    type: int
+    default: 100
+    inputBinding: {prefix: --small-objects, position: 5}
+  dilation:
+    type: int
+    default: 3
+    inputBinding: {prefix: --dilation, position: 6}
+  minimum:
+    type: int
+    default: 4000
+    inputBinding: {prefix: --minimum, position: 7}
+  groundtruth:
+    type: File?
+    inputBinding: {prefix: --groundtruth, position: 8}
+    doc: true vessel mask; prints vessel_dice
+outputs:
+  vessels:
+    type: File
+    outputBinding: {glob: $(inputs.output_name)}
