@@ -1,5 +1,6 @@
 // Lint: TypeScript rules plus Nx module boundaries. Services depend only on libs,
-// never on each other; libs depend only on libs; the CLI may compose services.
+// never on each other; libs depend only on libs; tools (tools/*) depend only on libs;
+// the CLI may compose services.
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
@@ -18,6 +19,7 @@ export default [
           depConstraints: [
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:cli', onlyDependOnLibsWithTags: ['type:lib', 'type:service'] },
           ],
         },

@@ -24,7 +24,7 @@ function specs(dir, out = []) {
 }
 
 let files = [];
-for (const group of ['libs', 'services', 'apps']) {
+for (const group of ['libs', 'services', 'apps', 'tools']) {
   for (const pkg of readdirSync(join(root, group))) {
     const dist = join(root, group, pkg, 'dist');
     try { statSync(dist); } catch { continue; }

@@ -7,8 +7,9 @@ doc: |
   classify every voxel (random forest on ilastik-like features: background / cell / vessel),
   detect cells by greedy spherical template matching on the cell probability, segment vessels
   from the vessel probability, and report cell density and vessel volume fraction.
-  One volume, no block sweep. Defaults were tuned on one synthetic volume (tools/xrm-synth,
-  seed 1, 128^3) and checked on others: see README.md.
+  One volume, no block sweep. The detection and vessel defaults were tuned on one synthetic
+  volume (tools/xrm-synth, seed 1, 160^3, classifier trained on seed 1000) and checked on other
+  seeds (workflows/xrm/README.md); the original xbrain defaults are noted on each input.
 requirements:
   MultipleInputFeatureRequirement: {}
 inputs:
@@ -28,28 +29,35 @@ inputs:
     doc: channel of the vessel class
   threshold:
     type: float
-    default: 0.2
+    default: 0.4
+    doc: cell probabilities at or below count as 0 (xbrain default 0.2)
   stop:
     type: float
-    default: 0.47
+    default: 0.4
+    doc: stop when the best mean cell probability in the template falls below (xbrain 0.47)
   initial_template_size:
     type: int
-    default: 18
+    default: 14
+    doc: cell diameter in voxels (xbrain 18)
   dilation:
     type: int
     default: 8
+    doc: added to the diameter of the region cleared around each cell (xbrain 8)
   max_cells:
     type: int
     default: 500
   vessel_threshold:
     type: float
-    default: 0.68
+    default: 0.5
+    doc: vessel probability threshold (xbrain 0.68)
   vessel_dilation:
     type: int
-    default: 3
+    default: 1
+    doc: diameter of the dilation ball, 1 = none (xbrain 3, for ilastik's thinner vessel maps)
   vessel_minimum:
     type: int
-    default: 4000
+    default: 1000
+    doc: smallest vessel component kept, voxels (xbrain 4000)
   regions:
     type: File?
     doc: region label volume for per-region densities

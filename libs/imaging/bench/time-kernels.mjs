@@ -58,6 +58,10 @@ const cases = [
   ['contingency dense', (d) => im.contingencyTable(d.ws, d.ws2, { strategy: 'dense' })],
   ['contingency map', (d) => im.contingencyTable(d.ws, d.ws2, { strategy: 'map' })],
   ['dice', (d) => im.dice(d.blobs, d.noiseMask)],
+  ['ballSum r 8.5', (d) => im.ballSum(d.noise, d.shape, 8.5)],
+  ['sphereNcc r 5.5', (d) => im.sphereNcc(d.noise, d.shape, 5.5)],
+  ['detectCells t 18', (d) => im.detectCells(d.smooth, d.shape, { threshold: 0.5, stop: 0.52 })],
+  ['featureStack 3 scales', (d) => im.featureStack(d.noise, d.shape, { scales: [1, 2, 4] })],
 ];
 
 const only = process.env.ONLY;

@@ -1,8 +1,10 @@
 /**
  * `@saber/imaging`: 3-D kernels over C-order `(z, y, x)` typed-array volumes — connected
- * components, exact Euclidean distance transform, seeded watershed and its seeds, Gaussian
- * smoothing and derivatives, ball morphology, and segmentation / detection scores. Every
- * kernel is a plain function of `(data, shape, options)`; none allocates per voxel.
+ * components, exact Euclidean distance transform, seeded watershed and its seeds, agglomeration,
+ * Gaussian smoothing and derivatives, ball morphology, the ilastik-like feature stack, spherical
+ * template matching and greedy cell detection, random forest and Gaussian mixture classifiers,
+ * a synthetic XRM generator, and segmentation / detection scores. Every kernel is a plain
+ * function of `(data, shape, options)`; none allocates per voxel.
  *
  * @module
  */
@@ -42,7 +44,7 @@ export { graphScores, type Edge, type GraphScoresOptions, type NodeId } from './
 export { removeSmallObjects } from './morphology/remove-small-objects';
 export { segmentVessels, type SegmentVesselsOptions } from './segmentation/segment-vessels';
 export { symmetricEigenvalues2, symmetricEigenvalues3 } from './features/symmetric-eigenvalues';
-export { gaussianDerivativeSet, type Orders } from './features/derivative-set';
+export { gaussianDerivativeSet, ScratchPool, type Orders } from './features/derivative-set';
 export {
   DEFAULT_FEATURE_SCALES,
   DOG_RATIO,

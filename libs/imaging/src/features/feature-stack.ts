@@ -2,7 +2,7 @@ import { checkVolume, perAxis } from '../core/shape';
 import type { NumericArray, PerAxis, Shape3 } from '../core/volume.types';
 import { ImagingOptionError } from '../errors/imaging-errors';
 import { DEFAULT_TRUNCATE, gaussianRadius } from '../filters/gaussian-kernel';
-import { gaussianDerivativeSet, type Orders } from './derivative-set';
+import { gaussianDerivativeSet, ScratchPool, type Orders } from './derivative-set';
 import { symmetricEigenvalues2, symmetricEigenvalues3 } from './symmetric-eigenvalues';
 
 /** The per-scale feature families (ilastik's pixel-classification set). */
@@ -128,6 +128,7 @@ export function featureStack(input: NumericArray, shape: Shape3, options: Featur
   const names = featureNames(options);
   const F = names.length;
   const data = new Float32Array(n * F);
+  const pool = new ScratchPool(n);
   let col = 0;
   const put = (v: ArrayLike<number>): void => {
     for (let i = 0, j = col; i < n; i++, j += F) data[j] = v[i];
@@ -146,52 +147,60 @@ export function featureStack(input: NumericArray, shape: Shape3, options: Featur
     const orders: Orders[] = [[0, 0, 0]];
     if (wantGrad) orders.push(...first);
     if (wantHess) orders.push(...second);
-    const d = gaussianDerivativeSet(input, shape, sigma, orders, c.truncate);
+    const d = gaussianDerivativeSet(input, shape, sigma, orders, c.truncate, pool);
     const smooth = d[0];
     const grad = wantGrad ? d.slice(1, 1 + first.length) : [];
     const hess = wantHess ? d.slice(1 + grad.length) : [];
     if (c.kinds.has('gaussian')) put(smooth);
     if (wantGrad) {
-      const m = new Float64Array(n);
+      const m = pool.take().fill(0);
       for (const g of grad) for (let i = 0; i < n; i++) m[i] += g[i] * g[i];
       for (let i = 0; i < n; i++) m[i] = Math.sqrt(m[i]);
       put(m);
+      pool.give(m, ...grad);
     }
     if (c.kinds.has('laplacian')) {
       // Trace: zz + yy + xx (3-D) or yy + xx (2-D), summed in that order like gaussianLaplace.
       const diag = d3 ? [hess[0], hess[3], hess[5]] : [hess[0], hess[2]];
-      const l = new Float64Array(n);
+      const l = pool.take().fill(0);
       for (const h of diag) for (let i = 0; i < n; i++) l[i] += h[i];
       put(l);
+      pool.give(l);
     }
     if (c.kinds.has('differenceOfGaussians')) {
-      const small = gaussianDerivativeSet(input, shape, [sigma[0] * DOG_RATIO, sigma[1] * DOG_RATIO, sigma[2] * DOG_RATIO], [[0, 0, 0]], c.truncate)[0];
+      const small = gaussianDerivativeSet(input, shape, [sigma[0] * DOG_RATIO, sigma[1] * DOG_RATIO, sigma[2] * DOG_RATIO], [[0, 0, 0]], c.truncate, pool)[0];
       for (let i = 0; i < n; i++) small[i] = smooth[i] - small[i];
       put(small);
+      pool.give(small);
     }
+    pool.give(smooth);
     if (c.kinds.has('structureTensor')) {
       const inner: [number, number, number] = [sigma[0] / 2, sigma[1] / 2, sigma[2] / 2];
-      const g = gaussianDerivativeSet(input, shape, inner, first, c.truncate);
+      const g = gaussianDerivativeSet(input, shape, inner, first, c.truncate, pool);
       const products: Float64Array[] = [];
+      const p = pool.take();
       for (let a = 0; a < g.length; a++) {
         for (let b = a; b < g.length; b++) {
-          const p = new Float64Array(n);
           const ga = g[a];
           const gb = g[b];
           for (let i = 0; i < n; i++) p[i] = ga[i] * gb[i];
-          products.push(gaussianDerivativeSet(p, shape, sigma, [[0, 0, 0]], c.truncate)[0]);
+          products.push(gaussianDerivativeSet(p, shape, sigma, [[0, 0, 0]], c.truncate, pool)[0]);
         }
       }
-      putEigenvalues(products, d3, n, put);
+      pool.give(p, ...g);
+      putEigenvalues(products, d3, n, put, pool);
+      pool.give(...products);
     }
-    if (c.kinds.has('hessian')) putEigenvalues(hess, d3, n, put);
+    if (c.kinds.has('hessian')) putEigenvalues(hess, d3, n, put, pool);
+    pool.give(...hess);
   }
   return { data, names, count: F, voxels: n };
 }
 
-function putEigenvalues(tensor: Float64Array[], d3: boolean, n: number, put: (v: ArrayLike<number>) => void): void {
-  const ev = (d3 ? [0, 1, 2] : [0, 1]).map(() => new Float64Array(n));
+function putEigenvalues(tensor: Float64Array[], d3: boolean, n: number, put: (v: ArrayLike<number>) => void, pool: ScratchPool): void {
+  const ev = (d3 ? [0, 1, 2] : [0, 1]).map(() => pool.take());
   if (d3) symmetricEigenvalues3(tensor, ev);
   else symmetricEigenvalues2(tensor, ev);
   for (const e of ev) put(e);
+  pool.give(...ev);
 }

@@ -39,11 +39,14 @@ export function convolveAxis(src: NumericArray, dst: FloatArray, shape: Shape3, 
     const map = reflectIndexMap(X, r);
     const pad = new Float64Array(X + 2 * r);
     const row = new Float64Array(X);
+    // The padded row seen as 2r + 1 shifted lines (line t starts at pad[t]): the same
+    // tap-by-tap sweeps as along y and z.
+    const shifts = Int32Array.from({ length: 2 * r + 1 }, (_, t) => t);
     for (let base = 0; base < Z * YX; base += X) {
       pad.set(src.subarray(base, base + X), r);
       for (let t = 0; t < r; t++) pad[t] = pad[map[t] + r];
       for (let t = X + r; t < pad.length; t++) pad[t] = pad[map[t] + r];
-      filterRow(pad, row, X, w, r, sym);
+      filterLines(pad, row, X, 1, 0, shifts, w, r, sym);
       dst.set(row, base);
     }
     return;
@@ -80,50 +83,55 @@ export function convolveAxis(src: NumericArray, dst: FloatArray, shape: Shape3, 
 /** Elements of each plane taken per stripe along z (8 KiB of float64 per plane). */
 const STRIPE = 1024;
 
-/** Filters the padded row `pad` (`r` reflected samples each side) into `out[0..len)`. */
-function filterRow(pad: Float64Array, out: Float64Array, len: number, w: Float64Array, r: number, sym: number): void {
-  const wc = w[r];
-  if (sym > 0) {
-    for (let o = 0; o < len; o++) {
-      const c = o + r;
-      let s = pad[c] * wc;
-      for (let j = r; j > 0; j--) s += (pad[c - j] + pad[c + j]) * w[r - j];
-      out[o] = s;
-    }
-  } else if (sym < 0) {
-    for (let o = 0; o < len; o++) {
-      const c = o + r;
-      let s = pad[c] * wc;
-      for (let j = r; j > 0; j--) s += (pad[c - j] - pad[c + j]) * w[r - j];
-      out[o] = s;
-    }
-  } else {
-    for (let o = 0; o < len; o++) {
-      let s = pad[o + r] * wc;
-      for (let m = 0; m < w.length; m++) if (m !== r) s += pad[o + m] * w[m];
-      out[o] = s;
-    }
-  }
-}
-
 /**
  * Output line `o` of lines stored `pitch` apart in `buf` (line `t` at `t * pitch`), each `len`
- * long, into `acc`: the weighted sum of lines `map[o + r + j]`, centre first, then outer taps first.
+ * long, into `acc`: the weighted sum of lines `map[o + r + j]`, centre first, then outer taps
+ * first, four taps per sweep over the line (in that order: `acc = acc + a + b + c + d`).
  */
 function filterLines(buf: Float64Array, acc: Float64Array, len: number, pitch: number, o: number, map: Int32Array, w: Float64Array, r: number, sym: number): void {
   const wc = w[r];
   const c0 = map[o + r] * pitch;
+  if (sym === 0) {
+    for (let e = 0; e < len; e++) acc[e] = buf[c0 + e] * wc;
+    for (let j = -r; j < 0; j++) {
+      const wj = w[r + j];
+      const wh = w[r - j];
+      const l0 = map[o + r + j] * pitch;
+      const h0 = map[o + r - j] * pitch;
+      for (let e = 0; e < len; e++) acc[e] += buf[l0 + e] * wj + buf[h0 + e] * wh;
+    }
+    return;
+  }
+  const sg = sym > 0 ? 1 : -1;
   for (let e = 0; e < len; e++) acc[e] = buf[c0 + e] * wc;
-  for (let j = -r; j < 0; j++) {
+  let j = -r;
+  for (; j + 3 < 0; j += 4) {
+    const w1 = w[r + j];
+    const w2 = w[r + j + 1];
+    const w3 = w[r + j + 2];
+    const w4 = w[r + j + 3];
+    const l1 = map[o + r + j] * pitch;
+    const h1 = map[o + r - j] * pitch;
+    const l2 = map[o + r + j + 1] * pitch;
+    const h2 = map[o + r - j - 1] * pitch;
+    const l3 = map[o + r + j + 2] * pitch;
+    const h3 = map[o + r - j - 2] * pitch;
+    const l4 = map[o + r + j + 3] * pitch;
+    const h4 = map[o + r - j - 3] * pitch;
+    for (let e = 0; e < len; e++) {
+      acc[e] =
+        acc[e] +
+        (buf[l1 + e] + sg * buf[h1 + e]) * w1 +
+        (buf[l2 + e] + sg * buf[h2 + e]) * w2 +
+        (buf[l3 + e] + sg * buf[h3 + e]) * w3 +
+        (buf[l4 + e] + sg * buf[h4 + e]) * w4;
+    }
+  }
+  for (; j < 0; j++) {
     const wj = w[r + j];
     const l0 = map[o + r + j] * pitch;
     const h0 = map[o + r - j] * pitch;
-    if (sym > 0) for (let e = 0; e < len; e++) acc[e] += (buf[l0 + e] + buf[h0 + e]) * wj;
-    else if (sym < 0) for (let e = 0; e < len; e++) acc[e] += (buf[l0 + e] - buf[h0 + e]) * wj;
-    else {
-      const wh = w[r - j];
-      for (let e = 0; e < len; e++) acc[e] += buf[l0 + e] * wj + buf[h0 + e] * wh;
-    }
+    for (let e = 0; e < len; e++) acc[e] += (buf[l0 + e] + sg * buf[h0 + e]) * wj;
   }
 }
 

@@ -3,7 +3,7 @@ import type { FloatArray, NumericArray, PerAxis, Shape3 } from '../core/volume.t
 import { gaussianFilter, type GaussianFilterOptions } from './gaussian-filter';
 
 /** Options of the derivative filters (the derivative orders are fixed by each filter). */
-export type GaussianDerivativeOptions = Omit<GaussianFilterOptions, 'order'>;
+export type GaussianDerivativeOptions = Omit<GaussianFilterOptions, 'order' | 'out'>;
 
 const AXES = [
   [1, 0, 0],

@@ -84,6 +84,14 @@ describe('gaussianFilter', () => {
     assert.ok(maxAbsDiff(hess[2], SCIPY_GAUSSIAN_FILTER[4].values) <= 1e-12); // zx = order [1, 0, 1]
   });
 
+  it('writes into a given output array of the output type', () => {
+    const out = new Float64Array(120).fill(7);
+    const got = gaussianFilter(scipyInput, SCIPY_SHAPE, 1.5, { dtype: 'float64', out });
+    assert.equal(got, out);
+    assert.deepEqual(got, gaussianFilter(scipyInput, SCIPY_SHAPE, 1.5, { dtype: 'float64' }));
+    assert.throws(() => gaussianFilter(scipyInput, SCIPY_SHAPE, 1.5, { dtype: 'float32', out }), ImagingOptionError);
+  });
+
   it('smooths a constant volume to itself, leaves sigma 0 alone, and handles empty and single-voxel volumes', () => {
     const c = new Float32Array(60).fill(3.25);
     assert.ok(maxAbsDiff(gaussianFilter(c, [3, 4, 5], 2, { dtype: 'float64' }), c) <= 1e-14);

@@ -12,6 +12,8 @@ export interface GaussianFilterOptions {
   readonly truncate?: number;
   /** Output type. Default `'float32'`. */
   readonly dtype?: FloatDtype;
+  /** Array to write the result into (one per voxel, overwritten, returned); its type is the output type. */
+  readonly out?: FloatArray;
 }
 
 /**
@@ -29,7 +31,10 @@ export function gaussianFilter(input: NumericArray, shape: Shape3, sigma: PerAxi
   const sigmas = perAxis('sigma', sigma, 0);
   const orders = perAxis('order', options.order ?? 0, 0);
   const truncate = options.truncate ?? DEFAULT_TRUNCATE;
-  const out = allocFloat(options.dtype ?? 'float32', n);
+  if (options.out && (options.out.length !== n || (options.dtype && (options.out instanceof Float32Array ? 'float32' : 'float64') !== options.dtype))) {
+    throw new ImagingOptionError(`out must be a ${options.dtype ?? 'float'} array of ${n} values`);
+  }
+  const out = options.out ?? allocFloat(options.dtype ?? 'float32', n);
   const kernels: (Float64Array | null)[] = [0, 1, 2].map((a) => {
     if (sigmas[a] === 0) {
       if (orders[a] !== 0) throw new ImagingOptionError(`axis ${a}: a derivative (order ${orders[a]}) needs sigma > 0`);

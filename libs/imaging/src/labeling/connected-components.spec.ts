@@ -44,6 +44,17 @@ describe('connectedComponents (binary mask)', () => {
     assert.deepEqual(Array.from(r.labels), [0, 1, 0, 1, 1, 0, 0, 1, 0, 1, 0, 2, 0, 1, 1, 1, 0, 0]);
   });
 
+  it('writes into a given output array (zeroing its background) and checks its length', () => {
+    const rand = prng(12);
+    const shape: Shape3 = [5, 6, 7];
+    const mask = randomMask(rand, shape, 0.5);
+    const out = new Uint32Array(210).fill(99);
+    const r = connectedComponents(mask, shape, { out });
+    assert.equal(r.labels, out);
+    assert.deepEqual(r, connectedComponents(mask, shape));
+    assert.throws(() => connectedComponents(mask, shape, { out: new Uint32Array(3) }), ImagingShapeError);
+  });
+
   it('handles the empty volume, a single voxel, all foreground and all background', () => {
     assert.deepEqual(connectedComponents(new Uint8Array(0), [0, 4, 4]), { labels: new Uint32Array(0), count: 0 });
     assert.deepEqual(connectedComponents(Uint8Array.of(1), [1, 1, 1]), { labels: Uint32Array.of(1), count: 1 });

@@ -2,12 +2,18 @@ import { checkConnectivity, checkVolume, isBigIntArray } from '../core/shape';
 import { linearOffsets, neighborhood } from '../core/neighborhood';
 import { UnionFind } from '../core/union-find';
 import type { Connectivity, LabelArray, Labeling, Shape3 } from '../core/volume.types';
+import { ImagingShapeError } from '../errors/imaging-errors';
 import { runComponents } from './run-components';
 
 /** Options of {@link connectedComponents}. */
 export interface ConnectedComponentsOptions {
   /** Neighbourhood: 6 (faces), 18 (faces, edges) or 26 (faces, edges, corners). Default 26. */
   readonly connectivity?: Connectivity;
+  /**
+   * Array to write the labels into (one per voxel; overwritten, and returned as `labels`),
+   * e.g. to reuse one buffer over many blocks: fresh large arrays cost page faults.
+   */
+  readonly out?: Uint32Array;
 }
 
 /** Options of {@link labelComponents}. */
@@ -27,8 +33,9 @@ export interface LabelComponentsOptions extends ConnectedComponentsOptions {
  * per run.
  */
 export function connectedComponents(mask: LabelArray, shape: Shape3, options: ConnectedComponentsOptions = {}): Labeling {
-  checkVolume('labels', mask, shape);
-  return runComponents(mask, shape, checkConnectivity(options.connectivity ?? 26));
+  const n = checkVolume('labels', mask, shape);
+  if (options.out && options.out.length !== n) throw new ImagingShapeError(`out has ${options.out.length} values, the volume ${n}`);
+  return runComponents(mask, shape, checkConnectivity(options.connectivity ?? 26), options.out);
 }
 
 /**

@@ -31,12 +31,12 @@ const ROWS: Record<Connectivity, readonly (readonly [number, number, number])[]>
  * it touches, and the runs are then filled with their component's number. Components are
  * numbered in raster order of their first voxel (the first run in raster order). Touches each
  * voxel twice (find the runs, fill them) and each run a few times; scratch is 12 bytes per run
- * plus 4 bytes per row.
+ * plus 4 bytes per row. Writes into `into` when given (zeroed first).
  */
-export function runComponents(mask: LabelArray, shape: Shape3, connectivity: Connectivity): Labeling {
+export function runComponents(mask: LabelArray, shape: Shape3, connectivity: Connectivity, into?: Uint32Array): Labeling {
   const [Z, Y, X] = shape;
   const n = Z * Y * X;
-  const out = new Uint32Array(n);
+  const out = into ? into.fill(0) : new Uint32Array(n);
   if (n === 0) return { labels: out, count: 0 };
   const fg = foreground(mask);
   const rows = Z * Y;
@@ -73,15 +73,18 @@ export function runComponents(mask: LabelArray, shape: Shape3, connectivity: Con
 
   const label = new Uint32Array(runs);
   const uf = new UnionFind(1024);
-  const nbRows = ROWS[connectivity];
+  const nbRows = Int32Array.from(ROWS[connectivity].flat());
+  const nq = nbRows.length / 3;
   for (let z = 0; z < Z; z++) {
     for (let y = 0; y < Y; y++) {
       const r = z * Y + y;
       const first = rowFirst[r];
       const last = rowFirst[r + 1];
-      for (let k = first; k < last; k++) label[k] = 0;
-      for (let q = 0; q < nbRows.length; q++) {
-        const [dz, dy, reach] = nbRows[q];
+      if (first === last) continue;
+      for (let q = 0; q < nq; q++) {
+        const dz = nbRows[3 * q];
+        const dy = nbRows[3 * q + 1];
+        const reach = nbRows[3 * q + 2];
         const nz = z + dz;
         const ny = y + dy;
         if (nz < 0 || ny < 0 || ny >= Y) continue;
@@ -113,7 +116,7 @@ export function runComponents(mask: LabelArray, shape: Shape3, connectivity: Con
       const rt = root[label[k]];
       let m = remap[rt];
       if (m === 0) m = remap[rt] = ++count;
-      out.fill(m, base + start[k], base + end[k]);
+      for (let i = base + start[k], e = base + end[k]; i < e; i++) out[i] = m;
     }
   }
   return { labels: out, count };

@@ -189,7 +189,7 @@ function dist(a: Vec, b: Vec): number {
 
 /** Sets every voxel within `r` of the segment `a`-`b`. */
 function renderTube(mask: Uint8Array, shape: Shape3, a: Vec, b: Vec, r: number): void {
-  const [Z, Y, X] = shape;
+  const [, Y, X] = shape;
   const lo = [0, 1, 2].map((k) => Math.max(0, Math.floor(Math.min(a[k], b[k]) - r)));
   const hi = [0, 1, 2].map((k) => Math.min(shape[k] - 1, Math.ceil(Math.max(a[k], b[k]) + r)));
   const ab: Vec = [b[0] - a[0], b[1] - a[1], b[2] - a[2]];
@@ -229,7 +229,7 @@ function randomRotation(rand: () => number): number[] {
 
 /** Labels the voxels inside the rotated ellipsoid that are still 0. */
 function renderEllipsoid(labels: Uint32Array, shape: Shape3, c: Vec, radii: Vec, rot: number[], label: number): void {
-  const [Z, Y, X] = shape;
+  const [, Y, X] = shape;
   const rmax = Math.max(...radii);
   const lo = c.map((v) => Math.max(0, Math.floor(v - rmax)));
   const hi = c.map((v, k) => Math.min(shape[k] - 1, Math.ceil(v + rmax)));

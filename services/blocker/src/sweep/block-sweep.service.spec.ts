@@ -11,7 +11,6 @@ import {
 } from '@saber/contracts';
 import { EventPublisher } from '@saber/runtime';
 import { startTelemetry } from '@saber/telemetry';
-import { createVolume } from '@saber/volume';
 import { BlockSweepService } from './block-sweep.service';
 import { SweepIntake } from './sweep-intake';
 import { SweepStore } from './sweep-store';
@@ -195,6 +194,7 @@ describe('BlockSweepService (in-process bus)', () => {
   it('cuts the volume a block section names, by its shape', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'saber-blocker-volume-'));
     const volume = join(dir, 'v.npy');
+    const { createVolume } = await import('@saber/volume'); // loaded lazily, as the blocker does
     await (await createVolume(volume, { shape: [2, 20, 30], dtype: 'uint8' })).close();
     await sweep('vol-1', { block: { volume, size: [2, 10, 16], halo: [1, 1, 1] }, policy: { maxInFlight: 1 } });
     await sweep('vol-missing', { block: { volume: join(dir, 'missing.npy'), size: [8, 8, 8] } });

@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { ToolInputError, ToolUsageError } from './cli/tool-errors';
+import { printMetric, runTool, type ToolIo } from './cli/run-tool';
+import { parseLabelMap, parseNumber, parseNumberList, parseRange, parseTriple } from './cli/parse-args';
+import { openInput, readInput, writeOutput } from './io/volume-io';
+import { readPoints, writeDetections } from './io/points-io';
+
+const dir = mkdtempSync(join(tmpdir(), 'toolkit-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function collect(): ToolIo & { lines: string[]; errors: string[] } {
+  const lines: string[] = [];
+  const errors: string[] = [];
+  return { lines, errors, out: (l) => lines.push(l), err: (l) => errors.push(l) };
+}
+
+describe('toolkit: exit statuses and metric lines', () => {
+  it('prints name: value lines and maps errors to exit statuses', async () => {
+    const io = collect();
+    printMetric(io, 'F1', 0.123456789);
+    printMetric(io, 'cells', 12);
+    assert.deepEqual(io.lines, ['F1: 0.123457', 'cells: 12']);
+    assert.equal(await runTool(async () => {}, [], io), 0);
+    assert.equal(await runTool(async () => Promise.reject(new ToolUsageError('bad flag')), [], io), 2);
+    assert.equal(await runTool(async () => Promise.reject(new ToolInputError('bad input')), [], io), 1);
+    assert.deepEqual(io.errors, ['error: bad flag', 'error: bad input']);
+  });
+
+  it('parses numbers, lists, triples, ranges and label maps with exact errors', () => {
+    assert.equal(parseNumber('--x', '2', { integer: true, min: 1 }), 2);
+    assert.throws(() => parseNumber('--x', '1.5', { integer: true }), new ToolUsageError('--x: expected an integer, got "1.5"'));
+    assert.throws(() => parseNumber('--x', '-1', { min: 0 }), new ToolUsageError('--x: expected a number >= 0, got "-1"'));
+    assert.deepEqual(parseNumberList('--s', '0.7, 1,1.6'), [0.7, 1, 1.6]);
+    assert.deepEqual(parseTriple('--v', '4'), [4, 4, 4]);
+    assert.deepEqual(parseTriple('--v', '40,4,4'), [40, 4, 4]);
+    assert.throws(() => parseTriple('--v', '1,2'), ToolUsageError);
+    assert.deepEqual(parseRange('--slices', '0:20'), { start: 0, stop: 20 });
+    assert.deepEqual(parseRange('--slices', '20:'), { start: 20 });
+    assert.throws(() => parseRange('--slices', '5:5'), ToolUsageError);
+    assert.deepEqual([...parseLabelMap('--m', '0:1,255:2')], [[0, 1], [255, 2]]);
+    assert.throws(() => parseLabelMap('--m', '0:0'), ToolUsageError);
+  });
+});
+
+describe('toolkit: volumes and point lists', () => {
+  it('writes a volume and reads it back by slab and by channel', async () => {
+    const data = Float32Array.from({ length: 2 * 3 * 4 * 5 }, (_, i) => i);
+    await writeOutput(join(dir, 'c.npy'), data, [2, 3, 4, 5]);
+    const ch1 = await openInput(join(dir, 'c.npy'), { channel: 1 });
+    assert.deepEqual([ch1.shape, ch1.channels, ch1.channel], [[3, 4, 5], 2, 1]);
+    assert.deepEqual(Array.from(await ch1.readSlab(1, 2)), Array.from(data.subarray(60 + 20, 60 + 40)));
+    await ch1.close();
+    await assert.rejects(openInput(join(dir, 'c.npy')), new ToolInputError(`${join(dir, 'c.npy')}: has 2 channel(s); choose one with --channel`));
+    await writeOutput(join(dir, 'l.npy'), BigUint64Array.of(0n, 1n, 2n, 2n), [1, 2, 2]);
+    const { data: labels, shape } = await readInput(join(dir, 'l.npy'));
+    assert.ok(labels instanceof Float64Array);
+    assert.deepEqual([Array.from(labels), shape], [[0, 1, 2, 2], [1, 2, 2]]);
+  });
+
+  it('reads points from detection JSON, CSV and label volumes', async () => {
+    await writeDetections(join(dir, 'd.json'), { detections: [{ z: 1, y: 2, x: 3, score: 0.5 }], shape: [4, 5, 6] });
+    assert.deepEqual(await readPoints(join(dir, 'd.json')), { points: [{ z: 1, y: 2, x: 3, score: 0.5 }], shape: [4, 5, 6] });
+    writeFileSync(join(dir, 'p.csv'), 'x,y,z\n3,2,1\n');
+    assert.deepEqual((await readPoints(join(dir, 'p.csv'))).points.map((p) => [p.z, p.y, p.x]), [[1, 2, 3]]);
+    const labels = new Uint32Array(8);
+    labels[0] = 2;
+    labels[7] = 2;
+    await writeOutput(join(dir, 'cells.npy'), labels, [2, 2, 2]);
+    const r = await readPoints(join(dir, 'cells.npy'));
+    assert.deepEqual([r.points.map((p) => [p.z, p.y, p.x, p.label]), r.shape], [[[0.5, 0.5, 0.5, 2]], [2, 2, 2]]);
+    writeFileSync(join(dir, 'bad.json'), '{"detections": [{"z": 1}]}');
+    await assert.rejects(readPoints(join(dir, 'bad.json')), ToolInputError);
+  });
+});

@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { mulberry32 } from '@saber/imaging';
+import { openVolume } from '@saber/volume';
+import { runTool, writeOutput, type ToolIo } from '@saber/toolkit';
+import { main, MODEL_FORMAT } from './main';
+
+const dir = mkdtempSync(join(tmpdir(), 'pixel-classifier-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+const shape = [8, 20, 24] as const;
+const n = 8 * 20 * 24;
+
+function io(): ToolIo & { lines: string[]; errors: string[]; metrics(): Record<string, number> } {
+  const lines: string[] = [];
+  const errors: string[] = [];
+  return {
+    lines,
+    errors,
+    out: (l) => lines.push(l),
+    err: (l) => errors.push(l),
+    metrics: () => Object.fromEntries(lines.map((l) => l.split(': ')).map(([k, v]) => [k, Number(v)])),
+  };
+}
+
+/** Dark disks (class 2) on a bright noisy background (class 1); labels: 1 and 2 everywhere. */
+before(async () => {
+  const rand = mulberry32(5);
+  const image = new Float32Array(n);
+  const labels = new Uint8Array(n);
+  const raw = new Uint8Array(n);
+  for (let z = 0; z < 8; z++)
+    for (let y = 0; y < 20; y++)
+      for (let x = 0; x < 24; x++) {
+        const i = (z * 20 + y) * 24 + x;
+        const inside = (y - 10) ** 2 + ((x % 12) - 6) ** 2 < 16;
+        image[i] = (inside ? 0.3 : 0.7) + 0.1 * (rand() - 0.5);
+        labels[i] = inside ? 2 : 1;
+        raw[i] = inside ? 255 : 0;
+      }
+  await writeOutput(join(dir, 'image.npy'), image, shape);
+  await writeOutput(join(dir, 'labels.npy'), labels, shape);
+  await writeOutput(join(dir, 'raw.npy'), raw, shape);
+});
+
+describe('pixel-classifier', () => {
+  it('trains a forest, writes a model, and predicts (C, Z, Y, X) probabilities that score high against the truth', async () => {
+    const t = io();
+    await main(['train', '--image', join(dir, 'image.npy'), '--labels', join(dir, 'labels.npy'), '--model', join(dir, 'm.json'), '--scales', '1', '--trees', '4', '--samples', '1000'], t);
+    const m = t.metrics();
+    assert.deepEqual([m.training_samples, m.features, m.classes], [1000, 11, 2]);
+    assert.ok(m.oob_accuracy > 0.9, `oob ${m.oob_accuracy}`);
+    const model = JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8'));
+    assert.deepEqual([model.format, model.classes, model.channels], [MODEL_FORMAT, [1, 2], 1]);
+    const p = io();
+    await main(['predict', '--image', join(dir, 'image.npy'), '--model', join(dir, 'm.json'), '--output', join(dir, 'p.npy'), '--groundtruth', join(dir, 'labels.npy'), '--positive', '2'], p);
+    assert.ok(p.metrics().pixel_f1 > 0.95, p.lines.join('; '));
+    const v = await openVolume(join(dir, 'p.npy'));
+    assert.deepEqual([v.shape, v.dtype], [[2, 8, 20, 24], 'float32']);
+    const probs = (await v.read()) as Float32Array;
+    await v.close();
+    for (let i = 0; i < n; i++) assert.ok(Math.abs(probs[i] + probs[n + i] - 1) < 1e-5);
+  });
+
+  it('predicts one class, a z-range and uint8; maps raw labels; takes extra channels; trains per slice', async () => {
+    await main(['train', '--image', join(dir, 'image.npy'), '--image', join(dir, 'image.npy'), '--labels', join(dir, 'raw.npy'), '--label-map', '0:1,255:2', '--model', join(dir, 'm2.json'), '--scales', '1', '--trees', '2', '--samples', '500', '--dims', '2', '--slices', '0:4', '--balanced'], io());
+    const model = JSON.parse(readFileSync(join(dir, 'm2.json'), 'utf8'));
+    assert.deepEqual([model.channels, model.features.dims, model.forest.features], [2, 2, 18]);
+    await main(['predict', '--image', join(dir, 'image.npy'), '--image', join(dir, 'image.npy'), '--model', join(dir, 'm2.json'), '--output', join(dir, 'c2.npy'), '--class', '2', '--slices', '4:8', '--dtype', 'uint8'], io());
+    const v = await openVolume(join(dir, 'c2.npy'));
+    assert.deepEqual([v.shape, v.dtype], [[4, 20, 24], 'uint8']);
+    await v.close();
+    const err = io();
+    assert.equal(await runTool(main, ['predict', '--image', join(dir, 'image.npy'), '--model', join(dir, 'm2.json'), '--output', join(dir, 'x.npy')], err), 2);
+    assert.deepEqual(err.errors, ['error: the model was trained on 2 --image volume(s), got 1']);
+  });
+
+  it('fits a Gaussian mixture and writes the darkest component posterior', async () => {
+    const g = io();
+    await main(['gmm', '--image', join(dir, 'image.npy'), '--output', join(dir, 'g.npy'), '--samples', '2000'], g);
+    const m = g.metrics();
+    assert.ok(m.component_0_mean < 0.45 && m.component_1_mean > 0.55, g.lines.join('; '));
+    const v = await openVolume(join(dir, 'g.npy'));
+    const post = (await v.read()) as Float32Array;
+    await v.close();
+    const labels = (await (await openVolume(join(dir, 'labels.npy'))).read()) as Uint8Array;
+    let agree = 0;
+    for (let i = 0; i < n; i++) if ((post[i] > 0.5) === (labels[i] === 2)) agree++;
+    assert.ok(agree / n > 0.95, `agreement ${agree / n}`);
+  });
+
+  it('exits 2 on usage errors and 1 on unusable inputs', async () => {
+    assert.equal(await runTool(main, ['train', '--labels', 'x.npy', '--model', 'm.json'], io()), 2);
+    assert.equal(await runTool(main, ['predict', '--bogus'], io()), 2);
+    const e = io();
+    assert.equal(await runTool(main, ['train', '--image', join(dir, 'image.npy'), '--labels', join(dir, 'c2.npy'), '--model', join(dir, 'z.json')], e), 1);
+    assert.match(e.errors[0], /differ in shape/);
+  });
+});
