@@ -8,7 +8,6 @@
  */
 export * from './errors';
 export * from './grid/block-grid';
-export * from './stitch/union-find';
 export * from './stitch/local-labels';
 export * from './stitch/label-source';
 export * from './stitch/label-sink';

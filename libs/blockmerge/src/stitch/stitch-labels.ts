@@ -1,11 +1,10 @@
-import { neighborhood, type Connectivity } from '@saber/imaging';
+import { neighborhood, UnionFind, type Connectivity } from '@saber/imaging';
 import { IncompleteBlocksError } from '../errors';
 import { boxContains, boxGrow, boxShape, formatBox, type BlockGrid, type Vec3 } from '../grid/block-grid';
 import { BoundaryStore, shellBox } from './boundary-store';
 import type { LabelSink } from './label-sink';
 import type { BlockLabelSource } from './label-source';
 import { localIdOf, localize, relocalize, type LocalIdTable } from './local-labels';
-import { GlobalUnionFind } from './union-find';
 
 /**
  * How labels of neighbouring blocks are joined across a core boundary.
@@ -82,12 +81,11 @@ export async function stitchLabels(grid: BlockGrid, source: BlockLabelSource, si
   }
   const nb = neighborhood(options.connectivity ?? 26);
   const directions = neighbourDirections(-1);
-  const uf = new GlobalUnionFind();
+  const uf = new UnionFind();
   let first = new Float64Array(1024).fill(Infinity);
   const offsets = new Float64Array(total);
   const tables: LocalIdTable[] = new Array(total);
   const store = new BoundaryStore(grid);
-  let unions = 0;
   let disagreements = 0;
 
   for (let b = 0; b < total; b++) {
@@ -129,7 +127,7 @@ export async function stitchLabels(grid: BlockGrid, source: BlockLabelSource, si
       store.takeViews(b, block.position, core, (g, z, y, x) => {
         const l = ids[((z - rs[0]) * RY + (y - rs[1])) * RX + (x - rs[2])]!;
         if (g !== 0 && l !== 0) {
-          if (uf.union(g, offset + l)) unions++;
+          uf.union(g, offset + l);
         } else if (g !== l) disagreements++;
       });
       store.putViews(block.position, core, ids, readBox, offset, (d) => neighbour(block.position, d));
@@ -147,7 +145,7 @@ export async function stitchLabels(grid: BlockGrid, source: BlockLabelSource, si
             if (match === 'overlap') {
               const l = ids[((z - rs[0]) * RY + (y - rs[1])) * RX + (x - rs[2])]!;
               if (g !== 0 && l !== 0) {
-                if (uf.union(g, offset + l)) unions++;
+                uf.union(g, offset + l);
               } else if (g !== l) disagreements++;
               continue;
             }
@@ -158,7 +156,7 @@ export async function stitchLabels(grid: BlockGrid, source: BlockLabelSource, si
               const px = x + nb.dx[k]!;
               if (pz < core.start[0] || pz >= core.stop[0] || py < core.start[1] || py >= core.stop[1] || px < core.start[2] || px >= core.stop[2]) continue;
               const l = ids[((pz - rs[0]) * RY + (py - rs[1])) * RX + (px - rs[2])]!;
-              if (l !== 0 && uf.union(g, offset + l)) unions++;
+              if (l !== 0) uf.union(g, offset + l);
             }
           }
         }
@@ -208,7 +206,7 @@ export async function stitchLabels(grid: BlockGrid, source: BlockLabelSource, si
     count,
     match,
     localLabels: n,
-    unions,
+    unions: uf.merges,
     disagreements,
     seconds: { match: (t1 - t0) / 1000, relabel: (t2 - t1) / 1000 },
     globalId(block: number, label: number | bigint): number {

@@ -1,5 +1,6 @@
 /**
- * Disjoint sets over `1..n` in a growable `Uint32Array`, for the two-pass labelling.
+ * Disjoint sets over `1..n` in a growable `Uint32Array`, for the two-pass labelling
+ * and for stitching block labels (ids added in bulk per block, see {@link add}).
  * Invariant: `parent[x] <= x` (the smaller root wins a union), so one increasing sweep
  * ({@link flatten}) turns every entry into its root.
  */
@@ -8,6 +9,8 @@ export class UnionFind {
   parent: Uint32Array;
   /** Number of sets created, the largest valid element. */
   size = 0;
+  /** Unions that joined two different sets. */
+  merges = 0;
 
   constructor(capacity = 1024) {
     this.parent = new Uint32Array(Math.max(2, capacity));
@@ -23,6 +26,23 @@ export class UnionFind {
     }
     this.parent[x] = x;
     return x;
+  }
+
+  /** Makes elements `size + 1 .. size + count` singletons; returns the first. */
+  add(count: number): number {
+    const first = this.size + 1;
+    const need = this.size + count + 1;
+    if (need > 0xffffffff) throw new RangeError(`more than 4294967294 elements in all`);
+    if (need > this.parent.length) {
+      let cap = this.parent.length;
+      while (cap < need) cap = Math.min(0xffffffff, cap * 2);
+      const grown = new Uint32Array(cap);
+      grown.set(this.parent.subarray(0, this.size + 1));
+      this.parent = grown;
+    }
+    for (let x = first; x < need; x++) this.parent[x] = x;
+    this.size += count;
+    return first;
   }
 
   /** Root of `x`, halving the path on the way. */
@@ -47,6 +67,7 @@ export class UnionFind {
       rb = t;
     }
     this.parent[rb] = ra;
+    this.merges++;
     return ra;
   }
 
