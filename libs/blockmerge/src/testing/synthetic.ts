@@ -1,17 +1,9 @@
+import { mulberry32 } from '@saber/imaging';
 import type { Synapse } from '../graph/synapse-graph';
 import type { Vec3 } from '../grid/block-grid';
 
-/** Deterministic PRNG (mulberry32) in `[0, 1)`. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG (mulberry32) in `[0, 1)`: the one `@saber/imaging` uses. */
+export { mulberry32 };
 
 /** Options of {@link syntheticSegmentation}. */
 export interface SyntheticOptions {

@@ -1,16 +1,8 @@
+import { mulberry32 } from '../classify/random';
 import type { Shape3 } from '../core/volume.types';
 
 /** Deterministic PRNG (mulberry32) in [0, 1), for reproducible random test volumes. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const prng = mulberry32;
 
 /** A random 0/1 mask with the given foreground fraction. */
 export function randomMask(rand: () => number, shape: Shape3, fraction: number): Uint8Array {
