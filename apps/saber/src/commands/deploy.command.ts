@@ -1,5 +1,4 @@
 import { JetStreamBus, type Bus } from '@saber/bus';
-import type { CatalogRunReader } from '@saber/catalog';
 import { loadConfig } from '@saber/config';
 import { SweepRequested } from '@saber/contracts';
 import { loadJob, stringifyCwlJson } from '@saber/cwl';
@@ -9,7 +8,8 @@ import { withSpan } from '@saber/telemetry';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { startEmbedded, type EmbeddedSaber } from '../embedded';
+import { settleEmbedded } from './settle-embedded';
+import { startEmbedded } from '../embedded';
 import { followSweep, type SweepEnd } from './follow-sweep';
 import { SweepProgressView } from './sweep-progress-view';
 
@@ -113,27 +113,6 @@ function childRuns(end: SweepEnd | undefined): string[] {
   if (end?.kind === 'completed') return end.event.iterations.map((i) => i.runId);
   if (end?.kind === 'failed') return end.event.failures.map((f) => f.runId);
   return [];
-}
-
-/** Most time the embedded catalog gets to record the child runs before the process exits. */
-const SETTLE_TIMEOUT_MS = 10_000;
-
-/** Lets the embedded catalog record the child runs' ends (so `saber status`/`collect` see them), then stops the services. */
-async function settleEmbedded(runIds: string[], embedded: EmbeddedSaber) {
-  try {
-    const { CATALOG_RUN_READER } = await import('@saber/catalog');
-    const reader: CatalogRunReader = embedded.app.get(CATALOG_RUN_READER, { strict: false });
-    const until = Date.now() + SETTLE_TIMEOUT_MS;
-    for (const runId of runIds) {
-      while (Date.now() < until) {
-        const status = await reader.runStatus(runId);
-        if (status && ['completed', 'failed', 'rejected'].includes(status)) break;
-        await new Promise((r) => setTimeout(r, 25));
-      }
-    }
-  } finally {
-    await embedded.close();
-  }
 }
 
 function report(end: SweepEnd): number {

@@ -1,5 +1,4 @@
 import { JetStreamBus, type Bus } from '@saber/bus';
-import type { CatalogRunReader } from '@saber/catalog';
 import { loadConfig } from '@saber/config';
 import { StudyRequested, type StudyTrialSummary } from '@saber/contracts';
 import { loadJob, stringifyCwlJson } from '@saber/cwl';
@@ -10,7 +9,8 @@ import { withSpan } from '@saber/telemetry';
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { startEmbedded, type EmbeddedSaber } from '../embedded';
+import { settleEmbedded } from './settle-embedded';
+import { startEmbedded } from '../embedded';
 import { followStudies, type StudyEnd } from './follow-study';
 import { StudyProgressView } from './study-progress-view';
 
@@ -115,27 +115,6 @@ function trialRunIds(ends: Map<string, StudyEnd> | undefined): string[] {
   const ids: string[] = [];
   for (const e of ends?.values() ?? []) if (e.kind !== 'rejected') for (const t of e.event.trials) if (t.status !== 'pruned') ids.push(t.runId);
   return ids;
-}
-
-/** Most time the embedded catalog gets to record the trial runs before the process exits. */
-const SETTLE_TIMEOUT_MS = 10_000;
-
-/** Lets the embedded catalog record the trial runs' ends (so `saber status`/`collect` see them), then stops the services. */
-async function settleEmbedded(runIds: string[], embedded: EmbeddedSaber): Promise<void> {
-  try {
-    const { CATALOG_RUN_READER } = await import('@saber/catalog');
-    const reader: CatalogRunReader = embedded.app.get(CATALOG_RUN_READER, { strict: false });
-    const until = Date.now() + SETTLE_TIMEOUT_MS;
-    for (const runId of runIds) {
-      while (Date.now() < until) {
-        const status = await reader.runStatus(runId);
-        if (status && ['completed', 'failed', 'rejected'].includes(status)) break;
-        await new Promise((r) => setTimeout(r, 25));
-      }
-    }
-  } finally {
-    await embedded.close();
-  }
 }
 
 /** The CSV rows of a study's trials, with the best score so far. */

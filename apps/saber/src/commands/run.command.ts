@@ -1,5 +1,4 @@
 import { JetStreamBus, type Bus } from '@saber/bus';
-import type { CatalogRunReader } from '@saber/catalog';
 import { loadConfig } from '@saber/config';
 import { RunRequested } from '@saber/contracts';
 import { loadJob, stringifyCwlJson } from '@saber/cwl';
@@ -7,6 +6,7 @@ import { EventPublisher } from '@saber/runtime';
 import { withSpan } from '@saber/telemetry';
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
+import { settleEmbedded } from './settle-embedded';
 import { startEmbedded } from '../embedded';
 import { followRun, type RunEnd } from './follow-run';
 import { ProgressView } from './progress-view';
@@ -62,30 +62,11 @@ export async function runCommand(workflow: string, job: string | undefined, opts
   } finally {
     progress.stop();
     await follower.stop();
-    if (embedded && opts.catalog !== false) await settleEmbedded(requestId, embedded);
+    if (embedded && opts.catalog !== false) await settleEmbedded([requestId], embedded);
     else if (embedded) await embedded.close();
     else await bus.close();
   }
   return report(end);
-}
-
-/** Most time the embedded catalog gets to record a run's last events before the process exits. */
-const SETTLE_TIMEOUT_MS = 10_000;
-
-/** Lets the embedded catalog record the run's end (so `saber status` sees it), then stops the services. */
-async function settleEmbedded(runId: string, embedded: Awaited<ReturnType<typeof startEmbedded>>) {
-  try {
-    const { CATALOG_RUN_READER } = await import('@saber/catalog');
-    const reader: CatalogRunReader = embedded.app.get(CATALOG_RUN_READER, { strict: false });
-    const until = Date.now() + SETTLE_TIMEOUT_MS;
-    while (Date.now() < until) {
-      const status = await reader.runStatus(runId);
-      if (status && ['completed', 'failed', 'rejected'].includes(status)) break;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  } finally {
-    await embedded.close();
-  }
 }
 
 function report(end: RunEnd): number {
