@@ -35,7 +35,15 @@ inputs:
   regions:
     type: File?
     inputBinding: {prefix: --regions, position: 3}
-    doc: region label volume of the same shape (default one region, id 1)
+    doc: region label volume of the same shape, or of the whole volume with `box` (default one region, id 1)
+  box:
+    type: string?
+    inputBinding: {prefix: --box, position: 3}
+    doc: where the inputs lie in the volume, z0:z1,y0:y1,x0:x1 (a block sweep's halo_box)
+  core:
+    type: string?
+    inputBinding: {prefix: --core, position: 3}
+    doc: count only this part of the volume (a block sweep's box), so that the blocks' tallies add up
   voxel_size:
     type: string?
     inputBinding: {prefix: --voxel-size, position: 4}

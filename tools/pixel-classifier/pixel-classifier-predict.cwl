@@ -30,9 +30,10 @@ inputs:
   image:
     type:
       type: array
-      items: File
+      items: [File, string]
       inputBinding: {prefix: --image}
     inputBinding: {position: 2}
+    doc: the image channels, each a File or a volume URI (zarr:///..., precomputed+s3://..., h5:///a.h5#/data)
   model:
     type: File
     inputBinding: {prefix: --model, position: 3}
@@ -42,6 +43,10 @@ inputs:
   slices:
     type: string?
     inputBinding: {prefix: --slices, position: 5}
+  box:
+    type: string?
+    inputBinding: {prefix: --box, position: 5}
+    doc: classify only this box, z0:z1,y0:y1,x0:x1 (a block sweep's halo_box); its features read the voxels around it
   groundtruth:
     type: File?
     inputBinding: {prefix: --groundtruth, position: 6}

@@ -53,6 +53,10 @@ inputs:
     type: int
     default: 4000
     inputBinding: {prefix: --minimum, position: 7}
+  keep_cut:
+    type: boolean?
+    inputBinding: {prefix: --keep-cut, position: 8}
+    doc: never drop components touching a face of the input (in a block sweep they may be parts of larger ones)
   groundtruth:
     type: File?
     inputBinding: {prefix: --groundtruth, position: 8}

@@ -14,6 +14,7 @@ interface SweepResult {
   sweepId: string;
   total: number;
   merges: string[];
+  merged: Array<{ requestId: string; blocks: number; results: unknown[]; skipped: Array<{ output: string; reason: string }> }>;
   iterations: Array<{
     index: number; runId: string; attempts: number; parameters: Record<string, number>; group: number;
     block: { index: number; core: unknown; halo: unknown }; outputs: Record<string, { location: string }>;
@@ -49,7 +50,10 @@ describe('saber deploy, embedded mode (no servers)', () => {
     assert.match(r.stderr, /^sweep sweep-[a-z0-9-]+: 6 iterations \(6 blocks, grid 1×2×3 \(z×y×x\)\), 32 at a time$/m);
     assert.match(r.stderr, new RegExp(`^run ${out.sweepId}\\.i4 failed \\(tool-exit\\): step main failed \\(tool-exit, exit code 1\\)`, 'm'));
     assert.match(r.stderr, new RegExp(`^sweep ${out.sweepId}: 6/6 done, 0 failed, 1 retried$`, 'm'));
-    assert.match(r.stderr, new RegExp(`^sweep ${out.sweepId} completed: 6 iterations \\(1 retried\\) in [0-9.]+ tool-seconds; merge requested: ${out.sweepId}\\.m0$`, 'm'));
+    assert.match(r.stderr, new RegExp(`^sweep ${out.sweepId} completed: 6 iterations \\(1 retried\\) in [0-9.]+ tool-seconds$`, 'm'));
+    // The command waits for the merge it requested: text files are not mergeable, and the merger says so.
+    assert.deepEqual(out.merged.map((m) => [m.requestId, m.blocks, m.results, m.skipped]), [[`${out.sweepId}.m0`, 6, [], [{ output: 'out', reason: `not a volume, JSON or CSV file (${out.iterations[0]!.outputs.out!.location.replace('file://', '')})` }]]]);
+    assert.match(r.stderr, new RegExp(`^merged ${out.sweepId}\\.m0 \\(6 blocks, [0-9.]+ s\\):\n  out: not merged \\(not a volume, JSON or CSV file`, 'm'));
   });
 
   it('runs the original merge_test parameterization: 8 blocks × 5 template sizes through the wired steps, 5 merges', () => {

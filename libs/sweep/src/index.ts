@@ -15,7 +15,7 @@ export { parseParameterization, parameterizationFromYaml, RESERVED_KEYS, type Pa
 export { expandIterations, iterationAt, iterationCount } from './parameterization/expand-iterations';
 export { arangeAt, arangeLength } from './parameterization/arange';
 export {
-  AXES, BLOCK_GEOMETRY_NAMES, DEFAULT_BLOCK_INPUTS, parseBlockSection, type BlockGeometryName, type BlockSection, type Box3, type Vec3,
+  AXES, BLOCK_GEOMETRY_NAMES, BOX_GEOMETRY_NAMES, DEFAULT_BLOCK_INPUTS, parseBlockSection, type BlockGeometryName, type BlockSection, type Box3, type Vec3,
 } from './blocks/block-section';
 export { blockGrid, type Block, type BlockGrid, type BlockGridSpec } from './blocks/block-grid';
 export { planSweep, MAX_SWEEP_ITERATIONS, type PlanSweepOptions, type PlannedIteration, type SweepGeometry, type SweepPlan } from './plan/plan-sweep';

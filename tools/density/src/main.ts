@@ -11,13 +11,17 @@
 import { writeFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { type NumericArray } from '@saber/imaging';
-import { parseTriple, printMetric, readInput, readPoints, runTool, ToolInputError, type ToolIo } from '@saber/toolkit';
+import { formatBox, parseBox, parseTriple, printMetric, readInput, readPoints, runTool, ToolInputError, ToolUsageError, type Box3, type ToolIo } from '@saber/toolkit';
 
 interface Options {
   cells: string;
   vessels: string;
   regions?: string;
   voxelSize?: [number, number, number];
+  /** Where the inputs lie in the volume (a block's halo box). */
+  box?: Box3;
+  /** Count only this part of the volume (a block's core), so that block tallies add up. */
+  core?: Box3;
   output: string;
 }
 
@@ -28,11 +32,22 @@ interface Tally {
 }
 
 async function density(o: Options, io: ToolIo): Promise<void> {
+  if (o.core && !o.box) throw new ToolUsageError('--core needs --box (where the inputs lie in the volume)');
   const { data: vessels, shape, input } = await readInput(o.vessels);
   const [Z, Y, X] = shape;
+  const origin = o.box?.start ?? [0, 0, 0];
+  if (o.box && [0, 1, 2].some((a) => o.box!.stop[a] - o.box!.start[a] !== shape[a])) {
+    throw new ToolInputError(`--box ${formatBox(o.box)} is ${[0, 1, 2].map((a) => o.box!.stop[a] - o.box!.start[a]).join(' × ')}, the vessels are ${shape.join(' × ')}`);
+  }
+  // The counted part, in the inputs' voxels: the core, or everything.
+  const lo = o.core ? [0, 1, 2].map((a) => o.core!.start[a] - origin[a]) : [0, 0, 0];
+  const hi = o.core ? [0, 1, 2].map((a) => o.core!.stop[a] - origin[a]) : [Z, Y, X];
+  if ([0, 1, 2].some((a) => lo[a] < 0 || hi[a] > shape[a])) throw new ToolInputError(`--core ${formatBox(o.core!)} is not inside --box ${formatBox(o.box!)}`);
   let regions: NumericArray | undefined;
   if (o.regions) {
-    const r = await readInput(o.regions);
+    // A region volume of the inputs' shape, or of the whole volume (read at --box).
+    const whole = (await readInput(o.regions, { z0: 0, z1: 1 })).input.shape;
+    const r = o.box && whole.join() !== shape.join() ? await readInput(o.regions, { box: o.box }) : await readInput(o.regions);
     if (r.shape.join() !== shape.join()) throw new ToolInputError(`the regions (${r.shape.join(', ')}) and the vessels (${shape.join(', ')}) differ in shape`);
     regions = r.data;
   }
@@ -43,20 +58,21 @@ async function density(o: Options, io: ToolIo): Promise<void> {
     if (!t) tally.set(r, (t = { voxels: 0, foreground: 0, detections: 0 }));
     return t;
   };
-  if (!regions) {
-    const t = get(1);
-    t.voxels = vessels.length;
-    for (let i = 0; i < vessels.length; i++) if (vessels[i] !== 0) t.foreground++;
-  } else {
-    for (let i = 0; i < vessels.length; i++) {
-      const t = get(regions[i]);
-      t.voxels++;
-      if (vessels[i] !== 0) t.foreground++;
+  if (!regions) get(1);
+  for (let z = lo[0]; z < hi[0]; z++) {
+    for (let y = lo[1]; y < hi[1]; y++) {
+      const row = (z * Y + y) * X;
+      for (let i = row + lo[2]; i < row + hi[2]; i++) {
+        const t = get(regions ? regions[i] : 1);
+        t.voxels++;
+        if (vessels[i] !== 0) t.foreground++;
+      }
     }
   }
   for (const p of points) {
     const [z, y, x] = [Math.floor(p.z + 0.5), Math.floor(p.y + 0.5), Math.floor(p.x + 0.5)];
     if (z < 0 || z >= Z || y < 0 || y >= Y || x < 0 || x >= X) throw new ToolInputError(`${o.cells}: cell at (${p.z}, ${p.y}, ${p.x}) is outside the volume (${shape.join(', ')})`);
+    if (z < lo[0] || z >= hi[0] || y < lo[1] || y >= hi[1] || x < lo[2] || x >= hi[2]) continue;
     get(regions ? regions[(z * Y + y) * X + x] : 1).detections++;
   }
   const voxelSize = o.voxelSize ?? (input.voxelSize.every((v) => v === 1) ? undefined : input.voxelSize);
@@ -102,6 +118,8 @@ export async function main(argv: string[], io: ToolIo): Promise<void> {
     .requiredOption('--cells <file>', 'detections (JSON or CSV with z,y,x)')
     .requiredOption('--vessels <uri>', 'vessel mask volume')
     .option('--regions <uri>', 'region label volume of the same shape (default: one region, id 1)')
+    .option('--box <z0:z1,y0:y1,x0:x1>', 'where the inputs lie in the volume (a block\'s halo box); a whole-volume --regions is read there', (v) => parseBox('--box', v))
+    .option('--core <z0:z1,y0:y1,x0:x1>', 'count only this part of the volume (a block\'s core; needs --box): block tallies then add up to the whole volume\'s', (v) => parseBox('--core', v))
     .option('--voxel-size <z,y,x>', 'nanometres per voxel (default: the vessel volume\'s, if it records one)', (v) => parseTriple('--voxel-size', v, { min: 0 }))
     .requiredOption('-o, --output <file>', 'densities to write (JSON)')
     .action((opts: Options) => density(opts, io))

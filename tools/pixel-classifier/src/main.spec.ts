@@ -77,6 +77,32 @@ describe('pixel-classifier', () => {
     assert.deepEqual(err.errors, ['error: the model was trained on 2 --image volume(s), got 1']);
   });
 
+  it('predicts a --box bit-identical to the whole volume there (its features read the voxels around it)', async () => {
+    await main(['train', '--image', join(dir, 'image.npy'), '--labels', join(dir, 'labels.npy'), '--model', join(dir, 'mb.json'), '--scales', '1,2', '--features', 'gaussian,laplacian,hessian', '--trees', '3', '--samples', '800'], io());
+    await main(['predict', '--image', join(dir, 'image.npy'), '--model', join(dir, 'mb.json'), '--output', join(dir, 'whole.npy')], io());
+    const whole = await openVolume(join(dir, 'whole.npy'));
+    for (const box of [[1, 7, 3, 15, 5, 20], [0, 8, 0, 20, 0, 24], [6, 8, 18, 20, 0, 2]]) {
+      const text = `${box[0]}:${box[1]},${box[2]}:${box[3]},${box[4]}:${box[5]}`;
+      const b = io();
+      await main(['predict', '--image', join(dir, 'image.npy'), '--model', join(dir, 'mb.json'), '--output', join(dir, 'box.npy'), '--box', text], b);
+      assert.equal(b.metrics().voxels, (box[1] - box[0]) * (box[3] - box[2]) * (box[5] - box[4]));
+      const v = await openVolume(join(dir, 'box.npy'));
+      assert.deepEqual(v.shape, [2, box[1] - box[0], box[3] - box[2], box[5] - box[4]]);
+      assert.deepEqual(await v.read(), await whole.read({ start: [0, box[0], box[2], box[4]], stop: [2, box[1], box[3], box[5]] }), text);
+      await v.close();
+    }
+    await whole.close();
+    const outside = io();
+    assert.equal(await runTool(main, ['predict', '--image', join(dir, 'image.npy'), '--model', join(dir, 'mb.json'), '--output', join(dir, 'x.npy'), '--box', '0:8,0:21,0:24'], outside), 1);
+    assert.deepEqual(outside.errors, [`error: ${join(dir, 'image.npy')}: --box 0:8,0:21,0:24 is outside the volume (8, 20, 24) along y`]);
+    const both = io();
+    assert.equal(await runTool(main, ['predict', '--image', join(dir, 'image.npy'), '--model', join(dir, 'mb.json'), '--output', join(dir, 'x.npy'), '--box', '0:8,0:20,0:24', '--slices', '0:2'], both), 2);
+    assert.deepEqual(both.errors, ['error: give --box or --slices, not both']);
+    const bad = io();
+    assert.equal(await runTool(main, ['predict', '--image', join(dir, 'image.npy'), '--model', join(dir, 'mb.json'), '--output', join(dir, 'x.npy'), '--box', '0:8,5:5,0:24'], bad), 2);
+    assert.match(bad.errors[0], /--box: y: stop must be greater than start/);
+  });
+
   it('fits a Gaussian mixture and writes the darkest component posterior', async () => {
     const g = io();
     await main(['gmm', '--image', join(dir, 'image.npy'), '--output', join(dir, 'g.npy'), '--samples', '2000'], g);

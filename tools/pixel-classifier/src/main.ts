@@ -34,7 +34,9 @@ import {
 } from '@saber/imaging';
 import {
   createOutput,
+  formatBox,
   openInput,
+  parseBox,
   parseChoice,
   parseLabelMap,
   parseNumber,
@@ -44,6 +46,7 @@ import {
   runTool,
   ToolInputError,
   ToolUsageError,
+  type Box3,
   type ToolIo,
   type VolumeInput,
 } from '@saber/toolkit';
@@ -120,12 +123,46 @@ async function forEachSlab(
   }
 }
 
+/**
+ * The part of the volume `--box` needs: the box grown by the features' reach (`halo`, per
+ * axis) and clamped to the volume (`read`), and where the box lies in it (`crop`). Features
+ * computed on `read` equal the whole volume's inside `crop`, so a block's probabilities equal
+ * the whole volume's there.
+ */
+async function readWindow(uris: readonly string[], box: Box3, halo: readonly number[]): Promise<{ read: Box3; crop: Box3 }> {
+  const probe = await openInput(uris[0]);
+  const shape = probe.shape;
+  await probe.close();
+  const bad = [0, 1, 2].find((a) => box.stop[a] > shape[a]);
+  if (bad !== undefined) throw new ToolInputError(`${uris[0]}: --box ${formatBox(box)} is outside the volume (${shape.join(', ')}) along ${'zyx'[bad]}`);
+  const start = [0, 1, 2].map((a) => Math.max(0, box.start[a] - halo[a])) as [number, number, number];
+  const stop = [0, 1, 2].map((a) => Math.min(shape[a], box.stop[a] + halo[a])) as [number, number, number];
+  return {
+    read: { start, stop },
+    crop: { start: [0, 1, 2].map((a) => box.start[a] - start[a]) as [number, number, number], stop: [0, 1, 2].map((a) => box.stop[a] - start[a]) as [number, number, number] },
+  };
+}
+
+/** The features of rows `[y0, y1)` and columns `[x0, x1)` of `planes` planes of `Y × X` voxels, `F` per voxel. */
+function cropFeatures(features: Float32Array, F: number, planes: number, [Y, X]: readonly number[], [y0, y1, x0, x1]: readonly number[]): Float32Array {
+  const w = (x1 - x0) * F;
+  const out = new Float32Array(planes * (y1 - y0) * w);
+  let o = 0;
+  for (let z = 0; z < planes; z++) {
+    for (let y = y0; y < y1; y++, o += w) {
+      const from = ((z * Y + y) * X + x0) * F;
+      out.set(features.subarray(from, from + w), o);
+    }
+  }
+  return out;
+}
+
 /** Opens the `--image` volumes (channels), which must share one shape. */
-async function openImages(uris: readonly string[]): Promise<VolumeInput[]> {
+async function openImages(uris: readonly string[], box?: Box3): Promise<VolumeInput[]> {
   if (uris.length === 0) throw new ToolUsageError("required option '--image <uri>' not specified");
   const inputs: VolumeInput[] = [];
   try {
-    for (const uri of uris) inputs.push(await openInput(uri));
+    for (const uri of uris) inputs.push(await openInput(uri, box ? { box } : {}));
   } catch (e) {
     await Promise.all(inputs.map((i) => i.close()));
     throw e;
@@ -246,6 +283,8 @@ interface PredictOptions {
   model: string;
   output: string;
   slices?: { start?: number; stop?: number };
+  /** Classify only this box of the volume (a block), computing its features from the voxels around it. */
+  box?: Box3;
   class?: number;
   dtype: string;
   groundtruth?: string;
@@ -273,15 +312,21 @@ async function predict(o: PredictOptions, io: ToolIo): Promise<void> {
   if (o.class !== undefined && only < 0) throw new ToolUsageError(`--class ${o.class}: the model's classes are ${model.classes.join(', ')}`);
   const channels = model.channels ?? 1;
   if (o.image.length !== channels) throw new ToolUsageError(`the model was trained on ${channels} --image volume(s), got ${o.image.length}`);
-  const images = await openImages(o.image);
+  if (o.box && o.slices) throw new ToolUsageError('give --box or --slices, not both');
+  const window = o.box ? await readWindow(o.image, o.box, featureHalo(model.features)) : undefined;
+  const images = await openImages(o.image, window?.read);
   const image = images[0];
-  const truth = o.groundtruth ? await openInput(o.groundtruth) : undefined;
+  const truth = o.groundtruth ? await openInput(o.groundtruth, o.box ? { box: o.box } : {}) : undefined;
   try {
     const [Z, Y, X] = image.shape;
-    if (truth && truth.shape.join() !== image.shape.join()) throw new ToolInputError(`the ground truth (${truth.shape.join(', ')}) and the image (${image.shape.join(', ')}) differ in shape`);
-    const [z0, z1] = zRange(o.slices, Z, o.image[0]);
-    const plane = Y * X;
-    const outShape = only >= 0 ? [z1 - z0, Y, X] : [K, z1 - z0, Y, X];
+    // Output planes [z0, z1) of the (window of the) image, rows [y0, y1), columns [x0, x1).
+    const [z0, z1] = window ? [window.crop.start[0], window.crop.stop[0]] : zRange(o.slices, Z, o.image[0]);
+    const [y0, y1, x0, x1] = window ? [window.crop.start[1], window.crop.stop[1], window.crop.start[2], window.crop.stop[2]] : [0, Y, 0, X];
+    const [OY, OX] = [y1 - y0, x1 - x0];
+    const expected = window ? [o.box!.stop[0] - o.box!.start[0], OY, OX] : [Z, Y, X];
+    if (truth && truth.shape.join() !== expected.join()) throw new ToolInputError(`the ground truth (${truth.shape.join(', ')}) and the image (${expected.join(', ')}) differ in shape`);
+    const plane = OY * OX;
+    const outShape = only >= 0 ? [z1 - z0, OY, OX] : [K, z1 - z0, OY, OX];
     const u8 = o.dtype === 'uint8';
     const out = await createOutput(o.output, { shape: outShape, dtype: u8 ? 'uint8' : 'float32', voxelSize: only >= 0 ? image.voxelSize : [1, ...image.voxelSize] });
     const positive = o.positive ?? model.classes[model.classes.length - 1];
@@ -289,18 +334,18 @@ async function predict(o: PredictOptions, io: ToolIo): Promise<void> {
     try {
       const F = featureNames(model.features).length * channels;
       if (model.forest.features !== F) throw new ToolInputError(`${o.model}: the forest expects ${model.forest.features} features, the feature options give ${F}`);
-      await forEachSlab(images, z0, z1, model.features, async ({ z0: a, z1: b, features }) => {
-        const probs = predictForest(forest, features);
+      await forEachSlab(images, z0, z1, model.features, async ({ z0: a, z1: b, features, count }) => {
+        const probs = predictForest(forest, plane === Y * X ? features : cropFeatures(features, count, b - a, [Y, X], [y0, y1, x0, x1]));
         const n = (b - a) * plane;
         const channel = (c: number) => {
           const v = u8 ? new Uint8Array(n) : new Float32Array(n);
           for (let i = 0; i < n; i++) v[i] = u8 ? Math.round(probs[i * K + c] * 255) : probs[i * K + c];
           return v;
         };
-        if (only >= 0) await out.write({ start: [a - z0, 0, 0], stop: [b - z0, Y, X] }, channel(only));
-        else for (let c = 0; c < K; c++) await out.write({ start: [c, a - z0, 0, 0], stop: [c + 1, b - z0, Y, X] }, channel(c));
+        if (only >= 0) await out.write({ start: [a - z0, 0, 0], stop: [b - z0, OY, OX] }, channel(only));
+        else for (let c = 0; c < K; c++) await out.write({ start: [c, a - z0, 0, 0], stop: [c + 1, b - z0, OY, OX] }, channel(c));
         if (truth) {
-          const t = mapLabels(await truth.readSlab(a, b), o.labelMap);
+          const t = mapLabels(window ? await truth.readSlab(a - z0, b - z0) : await truth.readSlab(a, b), o.labelMap);
           for (let i = 0; i < n; i++) {
             if (t[i] === 0) continue;
             let best = 0;
@@ -440,6 +485,7 @@ export async function main(argv: string[], io: ToolIo): Promise<void> {
     .requiredOption('--model <file>', 'model written by train')
     .requiredOption('--output <uri>', 'probability volume to write: (C, Z, Y, X), or (Z, Y, X) with --class')
     .option('--slices <a:b>', 'z-range to classify (half-open)', (v) => parseRange('--slices', v))
+    .option('--box <z0:z1,y0:y1,x0:x1>', 'classify only this box of the volume (a block; its features read the voxels around it)', (v) => parseBox('--box', v))
     .option('--class <id>', 'write only this class id', int('--class', 1))
     .addOption(new Option('--dtype <type>', 'float32 probabilities, or uint8 (probability x 255)').choices(['float32', 'uint8']).default('float32'))
     .option('--groundtruth <uri>', 'label volume to score the argmax classes against (pixel_f1 of --positive)')

@@ -19,12 +19,13 @@ interface Options {
   smallObjects: number;
   dilation: number;
   minimum: number;
+  keepCut?: boolean;
   groundtruth?: string;
 }
 
 async function segment(o: Options, io: ToolIo): Promise<void> {
   const { data, shape, input } = await readInput(o.input, o.channel === undefined ? {} : { channel: o.channel });
-  const mask = segmentVessels(data, shape, { threshold: o.threshold, smallObjects: o.smallObjects, dilation: o.dilation, minimumSize: o.minimum });
+  const mask = segmentVessels(data, shape, { threshold: o.threshold, smallObjects: o.smallObjects, dilation: o.dilation, minimumSize: o.minimum, keepCut: o.keepCut ?? false });
   await writeOutput(o.output, mask, shape, input.voxelSize);
   let voxels = 0;
   for (let i = 0; i < mask.length; i++) voxels += mask[i];
@@ -52,6 +53,7 @@ export async function main(argv: string[], io: ToolIo): Promise<void> {
     .option('--small-objects <n>', 'candidate components smaller than this are dropped before dilating', num('--small-objects', { min: 0 }), 100)
     .option('--dilation <d>', 'diameter of the dilation ball in voxels (1: none)', num('--dilation', { min: 1 }), 3)
     .option('--minimum <n>', 'components smaller than this are dropped after dilating', num('--minimum', { min: 0 }), 4000)
+    .option('--keep-cut', 'never drop components touching a face of the input (a block: they may be parts of larger ones)')
     .option('--groundtruth <uri>', 'vessel mask to compute the Dice coefficient against')
     .action((opts: Options) => segment(opts, io))
     .parseAsync(argv, { from: 'user' });

@@ -115,16 +115,26 @@ function childRuns(end: SweepEnd | undefined): string[] {
   return [];
 }
 
+const COUNTED: Record<string, string> = { segmentation: 'objects', detections: 'detections', 'synapse-graph': 'edges', densities: 'regions' };
+
 function report(end: SweepEnd): number {
   if (end.kind === 'completed') {
     const e = end.event;
-    process.stdout.write(stringifyCwlJson(e, 2) + '\n');
+    const merged = end.merges.filter((m) => m.kind === 'completed').map((m) => m.event);
+    const failed = end.merges.filter((m) => m.kind === 'failed').map((m) => m.event);
+    process.stdout.write(stringifyCwlJson({ ...e, merged, ...(failed.length ? { mergeFailures: failed } : {}) }, 2) + '\n');
     const retried = e.iterations.filter((i) => i.attempts > 1).length;
-    process.stderr.write(
-      `sweep ${e.sweepId} completed: ${e.total} iterations${retried ? ` (${retried} retried)` : ''} in ${e.costSeconds.toFixed(2)} tool-seconds` +
-        `${e.merges.length ? `; merge requested: ${e.merges.join(', ')}` : ''}\n`,
-    );
-    return 0;
+    process.stderr.write(`sweep ${e.sweepId} completed: ${e.total} iterations${retried ? ` (${retried} retried)` : ''} in ${e.costSeconds.toFixed(2)} tool-seconds\n`);
+    for (const m of merged) {
+      process.stderr.write(`merged ${m.requestId} (${m.blocks} blocks, ${m.seconds.toFixed(2)} s):\n`);
+      for (const r of m.results) process.stderr.write(`  ${r.output}: ${r.count} ${COUNTED[r.kind]} → ${Object.values(r.files).join(', ')}\n`);
+      for (const k of m.skipped) process.stderr.write(`  ${k.output}: not merged (${k.reason})\n`);
+    }
+    for (const f of failed) {
+      process.stderr.write(`merge ${f.requestId} failed (${f.reason}): ${f.message}\n`);
+      for (const d of f.details) process.stderr.write(`  ${d}\n`);
+    }
+    return failed.length ? 1 : 0;
   }
   if (end.kind === 'failed') {
     const e = end.event;

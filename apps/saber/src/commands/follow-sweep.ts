@@ -1,25 +1,38 @@
 import type { Bus, BusMessage } from '@saber/bus';
 import {
-  Filters, RunFailed, RunRejected, SweepAccepted, SweepCompleted, SweepFailed, SweepProgress, SweepRejected,
+  Filters, MergeCompleted, MergeFailed, RunFailed, RunRejected, SweepAccepted, SweepCompleted, SweepFailed, SweepProgress, SweepRejected,
+  type MergeCompleted as MergeCompletedT, type MergeFailed as MergeFailedT,
   type SweepCompleted as SweepCompletedT, type SweepFailed as SweepFailedT, type SweepRejected as SweepRejectedT,
 } from '@saber/contracts';
 import type { SweepProgressView } from './sweep-progress-view';
 
 /** How a followed sweep ended. */
 export type SweepEnd =
-  | { kind: 'completed'; event: SweepCompletedT }
+  | { kind: 'completed'; event: SweepCompletedT; merges: MergeEnd[] }
   | { kind: 'failed'; event: SweepFailedT }
   | { kind: 'rejected'; event: SweepRejectedT };
+
+/** How one merge the sweep requested ended. */
+export type MergeEnd = { kind: 'completed'; event: MergeCompletedT } | { kind: 'failed'; event: MergeFailedT };
 
 /**
  * Subscribes to every event (from now on) and resolves when the sweep `sweepId`
  * ends, feeding the progress view meanwhile (sweep counts, failures of its child
- * runs `<sweepId>.i…`). Subscribe before publishing the request, so no event is missed.
+ * runs `<sweepId>.i…`). A completed sweep that requested merges ends when every merge
+ * has ended too (`merges`, in the sweep's order). Subscribe before publishing the
+ * request, so no event is missed.
  */
 export async function followSweep(bus: Bus, sweepId: string, view: SweepProgressView): Promise<{ done: Promise<SweepEnd>; stop(): Promise<void> }> {
   let resolve!: (end: SweepEnd) => void;
   const done = new Promise<SweepEnd>((r) => (resolve = r));
   const child = (id: string) => id.startsWith(`${sweepId}.i`);
+  const merges = new Map<string, MergeEnd>();
+  let completed: SweepCompletedT | undefined;
+  const settle = (): void => {
+    if (completed && completed.merges.every((m) => merges.has(m))) {
+      resolve({ kind: 'completed', event: completed, merges: completed.merges.map((m) => merges.get(m)!) });
+    }
+  };
   const sub = await bus.consume({ stream: 'events', filterSubject: Filters.allEvents, deliver: 'new', concurrency: 1 }, async (msg: BusMessage) => {
     const s = msg.subject;
     try {
@@ -40,7 +53,23 @@ export async function followSweep(bus: Bus, sweepId: string, view: SweepProgress
       if (e.sweepId === sweepId) view.progress(e);
     } else if (s === SweepCompleted.subject) {
       const e = SweepCompleted.parse(msg.json());
-      if (e.sweepId === sweepId) resolve({ kind: 'completed', event: e });
+      if (e.sweepId === sweepId) {
+        completed = e;
+        if (e.merges.length) view.merging(e.merges.length);
+        settle();
+      }
+    } else if (s === MergeCompleted.subject) {
+      const e = MergeCompleted.parse(msg.json());
+      if (e.sweepId === sweepId) {
+        merges.set(e.requestId, { kind: 'completed', event: e });
+        settle();
+      }
+    } else if (s === MergeFailed.subject) {
+      const e = MergeFailed.parse(msg.json());
+      if (e.sweepId === sweepId || e.requestId.startsWith(`${sweepId}.m`)) {
+        merges.set(e.requestId, { kind: 'failed', event: e });
+        settle();
+      }
     } else if (s === SweepFailed.subject) {
       const e = SweepFailed.parse(msg.json());
       if (e.sweepId === sweepId) resolve({ kind: 'failed', event: e });

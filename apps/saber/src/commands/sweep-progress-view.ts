@@ -45,6 +45,13 @@ export class SweepProgressView {
     else this.stream.write(`run ${runId} failed (${reason}): ${message.split('\n')[0]}\n`);
   }
 
+  /** Every block is done and `n` merges were requested: says so while the merger works. */
+  merging(n: number): void {
+    if (!this.enabled) return;
+    if (this.tty) this.bar?.update(this.last?.total ?? 0, { status: `merging ${n} result${n > 1 ? 's' : ''}…` });
+    else this.stream.write(`merging ${n} result${n > 1 ? 's' : ''}\n`);
+  }
+
   /** Stops redrawing; on a non-TTY prints the final counts. */
   stop(): void {
     this.bar?.stop();

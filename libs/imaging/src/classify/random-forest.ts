@@ -114,6 +114,9 @@ export function trainRandomForest(features: Float32Array, nFeatures: number, lab
   return { classes: K, features: nFeatures, trees, ...(oobAccuracy === undefined ? {} : { oobAccuracy }) };
 }
 
+/** Samples per chunk of {@link predictForest}. */
+const PREDICT_CHUNK = 4096;
+
 /**
  * Class probabilities of every sample (`x[i * features + f]`): the mean of the trees' leaf
  * distributions, `out[i * classes + c]`. O(samples * trees * depth).
@@ -126,25 +129,31 @@ export function predictForest(model: RandomForestModel, features: Float32Array, 
   const probs = out ?? new Float32Array(n * K);
   if (probs.length !== n * K) throw new ImagingShapeError(`output holds ${probs.length} values, ${n} samples x ${K} classes need ${n * K}`);
   const T = model.trees.length;
-  const acc = new Float64Array(K);
-  for (let i = 0; i < n; i++) {
+  // Tree by tree over chunks of samples, so that one tree's arrays stay in cache; each
+  // sample's sum still runs over the trees in order, so the result does not depend on CHUNK.
+  const acc = new Float64Array(Math.min(n, PREDICT_CHUNK) * K);
+  for (let i0 = 0; i0 < n; i0 += PREDICT_CHUNK) {
+    const m = Math.min(PREDICT_CHUNK, n - i0);
     acc.fill(0);
-    const base = i * F;
     for (let t = 0; t < T; t++) {
       const tree = model.trees[t];
       const feature = tree.feature;
       const threshold = tree.threshold;
       const left = tree.left;
-      let k = 0;
-      let f = feature[0];
-      while (f >= 0) {
-        k = features[base + f] <= threshold[k] ? left[k] : left[k] + 1;
-        f = feature[k];
-      }
       const v = tree.value;
-      for (let c = 0; c < K; c++) acc[c] += v[k * K + c];
+      for (let j = 0, base = i0 * F; j < m; j++, base += F) {
+        let k = 0;
+        let f = feature[0];
+        while (f >= 0) {
+          k = features[base + f] <= threshold[k] ? left[k] : left[k] + 1;
+          f = feature[k];
+        }
+        const a = j * K;
+        const vk = k * K;
+        for (let c = 0; c < K; c++) acc[a + c] += v[vk + c];
+      }
     }
-    for (let c = 0; c < K; c++) probs[i * K + c] = acc[c] / T;
+    for (let j = 0; j < m * K; j++) probs[i0 * K + j] = acc[j] / T;
   }
   return probs;
 }

@@ -19,7 +19,25 @@ describe('removeSmallObjects', () => {
       for (const l of labels) sizes[l]++;
       const want = labels.map((l) => (l !== 0 && sizes[l] >= minSize ? 1 : 0));
       assert.deepEqual(Array.from(removeSmallObjects(mask, shape, minSize, { connectivity: conn })), want, `trial ${trial}`);
+      // keepCut: components with a voxel on a face of the volume stay whatever their size.
+      const [Z, Y, X] = shape;
+      const onFace = new Set<number>();
+      labels.forEach((l, i) => {
+        const [z, y, x] = [Math.floor(i / (Y * X)), Math.floor(i / X) % Y, i % X];
+        if (l !== 0 && (z === 0 || z === Z - 1 || y === 0 || y === Y - 1 || x === 0 || x === X - 1)) onFace.add(l);
+      });
+      const wantCut = labels.map((l) => (l !== 0 && (sizes[l] >= minSize || onFace.has(l)) ? 1 : 0));
+      assert.deepEqual(Array.from(removeSmallObjects(mask, shape, minSize, { connectivity: conn, keepCut: true })), wantCut, `trial ${trial} keepCut`);
     }
+  });
+
+  it('keepCut keeps a small object on a face and drops the same object inside', () => {
+    const shape: [number, number, number] = [5, 5, 5];
+    const mask = new Uint8Array(125);
+    mask[0] = 1; // corner voxel, on three faces
+    mask[62] = 1; // the centre voxel
+    const out = removeSmallObjects(mask, shape, 2, { keepCut: true });
+    assert.deepEqual([out[0], out[62]], [1, 0]);
   });
 });
 

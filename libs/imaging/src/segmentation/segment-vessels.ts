@@ -14,6 +14,12 @@ export interface SegmentVesselsOptions {
   readonly dilation?: number;
   /** Components smaller than this are dropped after dilating (`--minimum`). Default 4000. */
   readonly minimumSize?: number;
+  /**
+   * Never drop components that touch a face of the volume (both removals): when the volume is a
+   * block of a larger one, such a component may be part of a larger one, so its size here says
+   * nothing. Default false (xbrain).
+   */
+  readonly keepCut?: boolean;
 }
 
 /**
@@ -32,7 +38,8 @@ export function segmentVessels(probability: NumericArray, shape: Shape3, options
   if (!(dilation >= 1) || !Number.isFinite(dilation)) throw new ImagingOptionError(`dilation must be >= 1, got ${dilation}`);
   const mask = new Uint8Array(n);
   for (let i = 0; i < n; i++) mask[i] = probability[i] >= threshold ? 1 : 0;
-  const kept = removeSmallObjects(mask, shape, smallObjects);
+  const keepCut = options.keepCut ?? false;
+  const kept = removeSmallObjects(mask, shape, smallObjects, { keepCut });
   const dilated = dilation > 1 ? binaryDilation(kept, shape, (dilation - 1) / 2) : kept;
-  return removeSmallObjects(dilated, shape, minimumSize);
+  return removeSmallObjects(dilated, shape, minimumSize, { keepCut });
 }

@@ -65,6 +65,17 @@ describe('bindSweep', () => {
     ]);
   });
 
+  it('gives box and halo_box as z0:z1,y0:y1,x0:x1 strings, and only to string inputs', () => {
+    const tool: WorkflowShape = { class: 'CommandLineTool', inputs: [{ id: 'core', type: 'string' }, { id: 'read', type: 'string?' }, { id: 'n', type: 'int' }] };
+    const plan = planSweep(parseParameterization('block: {bounds: {stop: [10, 8, 8]}, size: [4, 8, 5], halo: [2, 0, 1], inputs: {box: core, halo_box: read}}'));
+    assert.equal(plan.geometry?.grid.total, 6);
+    assert.deepEqual(iterationInputs(bindSweep(plan, tool), plan.iteration(3)).inputs, { core: '4:8,0:8,5:8', read: '2:10,0:8,4:8' });
+    assert.deepEqual(iterationInputs(bindSweep(plan, tool), plan.iteration(5)).inputs, { core: '8:10,0:8,5:8', read: '6:10,0:8,4:8' });
+    assert.deepEqual(issuesOf(() => bindSweep(planSweep(parseParameterization('block: {bounds: {stop: [4, 4, 4]}, size: 2, inputs: {box: n}}')), tool)), [
+      "block.inputs.box: workflow input 'n' is int; box is a string (z0:z1,y0:y1,x0:x1)",
+    ]);
+  });
+
   it('names every input without steps directly, for a tool', () => {
     const tool: WorkflowShape = { class: 'CommandLineTool', inputs: [{ id: 'size', type: 'long' }, { id: 'mode', type: { type: 'enum', symbols: ['a', 'b'] } }] };
     const plan = planSweep(parseParameterization('s: {range: [3, 4], parameters: {abs: size}}\nm: {range: [a], parameters: {abs: mode}}'));

@@ -1,5 +1,5 @@
 import type { Block } from '../blocks/block-grid';
-import { AXES, type BlockGeometryName } from '../blocks/block-section';
+import { AXES, BOX_GEOMETRY_NAMES, type BlockGeometryName } from '../blocks/block-section';
 import { SweepBindingError } from '../errors/sweep-errors';
 import { blockMax, rangeLength, rangeValue } from '../parameterization/arange';
 import type { Metaparameter } from '../parameterization/parameterization.types';
@@ -39,9 +39,12 @@ export interface SweepBinding {
   warnings: string[];
 }
 
-/** The geometry values of a block: core bounds, halo bounds and index (all integers). */
-export function blockGeometryValues(block: Block): Record<BlockGeometryName, number> {
-  const g = {} as Record<BlockGeometryName, number>;
+/**
+ * The geometry values of a block: core bounds, halo bounds and index (integers), and the
+ * core and halo boxes as `z0:z1,y0:y1,x0:x1` strings (`box`, `halo_box`).
+ */
+export function blockGeometryValues(block: Block): Record<BlockGeometryName, number | string> {
+  const g = {} as Record<BlockGeometryName, number | string>;
   AXES.forEach((axis, a) => {
     g[`${axis}min`] = block.core.start[a]!;
     g[`${axis}max`] = block.core.stop[a]!;
@@ -49,6 +52,9 @@ export function blockGeometryValues(block: Block): Record<BlockGeometryName, num
     g[`halo_${axis}max`] = block.halo.stop[a]!;
   });
   g.block_index = block.index;
+  const text = (b: { start: readonly number[]; stop: readonly number[] }) => [0, 1, 2].map((a) => `${b.start[a]}:${b.stop[a]}`).join(',');
+  g.box = text(block.core);
+  g.halo_box = text(block.halo);
   return g;
 }
 
@@ -154,7 +160,10 @@ export function bindSweep(plan: SweepPlan, workflow: WorkflowShape): SweepBindin
     claim(input, at, at);
     const kind = kindOf(input, at);
     if (!kind) continue;
-    if (kind === 'boolean' || kind === 'file' || kind === 'directory') issues.push(`${at}: workflow input '${input}' is ${describeKind(kind)}; block bounds are integers`);
+    if (BOX_GEOMETRY_NAMES.includes(g)) {
+      if (kind !== 'string' && kind !== 'any') issues.push(`${at}: workflow input '${input}' is ${describeKind(kind)}; ${g} is a string (z0:z1,y0:y1,x0:x1)`);
+      else binding.geometry[g] = { input, kind };
+    } else if (kind === 'boolean' || kind === 'file' || kind === 'directory') issues.push(`${at}: workflow input '${input}' is ${describeKind(kind)}; block bounds are integers`);
     else binding.geometry[g] = { input, kind };
   }
   if (issues.length) throw new SweepBindingError(issues);
@@ -184,7 +193,8 @@ export function iterationInputs(binding: SweepBinding, it: PlannedIteration): It
   if (it.block) {
     const g = blockGeometryValues(it.block);
     for (const [name, t] of Object.entries(binding.geometry) as Array<[BlockGeometryName, BoundInput]>) {
-      inputs[t.input] = coerceValue(numberValue(g[name], false), t.kind);
+      const v = g[name];
+      inputs[t.input] = typeof v === 'string' ? v : coerceValue(numberValue(v, false), t.kind);
     }
   }
   return { inputs, groupInputs };

@@ -21,13 +21,17 @@ export const AXES = ['z', 'y', 'x'] as const;
 /**
  * What a block tells its workflow, by name: the core bounds (`xmin` … `zmax`, the
  * original's half-open block bounds), the bounds with the halo (`halo_xmin` …, clamped
- * to the volume), and the block's index.
+ * to the volume), the block's index (integers), and the same boxes as strings for tools
+ * that take a box argument: `box` (the core) and `halo_box`, `z0:z1,y0:y1,x0:x1`.
  */
 export const BLOCK_GEOMETRY_NAMES = [
   'xmin', 'xmax', 'ymin', 'ymax', 'zmin', 'zmax',
   'halo_xmin', 'halo_xmax', 'halo_ymin', 'halo_ymax', 'halo_zmin', 'halo_zmax',
-  'block_index',
+  'block_index', 'box', 'halo_box',
 ] as const;
+
+/** The geometry names whose values are box strings (`z0:z1,y0:y1,x0:x1`), not integers. */
+export const BOX_GEOMETRY_NAMES: readonly BlockGeometryName[] = ['box', 'halo_box'];
 
 /** One of {@link BLOCK_GEOMETRY_NAMES}. */
 export type BlockGeometryName = (typeof BLOCK_GEOMETRY_NAMES)[number];

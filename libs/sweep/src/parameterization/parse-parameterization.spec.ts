@@ -78,7 +78,7 @@ describe('parseParameterization: validation', () => {
       "block: unknown key 'sise' (known: volume, bounds, size, halo, inputs)",
       'block: give volume or bounds, not both',
       'block.size: must be a positive integer or a list of 3 (z, y, x), got 2 values',
-      'block.inputs.xmn: unknown block geometry (known: xmin, xmax, ymin, ymax, zmin, zmax, halo_xmin, halo_xmax, halo_ymin, halo_ymax, halo_zmin, halo_zmax, block_index)',
+      'block.inputs.xmn: unknown block geometry (known: xmin, xmax, ymin, ymax, zmin, zmax, halo_xmin, halo_xmax, halo_ymin, halo_ymax, halo_zmin, halo_zmax, block_index, box, halo_box)',
       'block.inputs.xmin: must be a workflow input name, got 3',
     ]);
     assert.deepEqual(issuesOf('block: {bounds: {stop: [4, 4, 4.5]}}'), ['block.bounds.stop[2]: must be an integer, got 4.5']);

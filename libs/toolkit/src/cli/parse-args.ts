@@ -55,3 +55,29 @@ export function parseChoice<T extends string>(name: string, text: string, choice
   if (!(choices as readonly string[]).includes(text)) throw new ToolUsageError(`${name}: expected one of ${choices.join(', ')}, got ${JSON.stringify(text)}`);
   return text as T;
 }
+
+/** A box of a volume, half-open per axis, `(z, y, x)` (as `@saber/volume` boxes). */
+export interface Box3 {
+  start: [number, number, number];
+  stop: [number, number, number];
+}
+
+/**
+ * A box `z0:z1,y0:y1,x0:x1` (numpy slices, half-open, non-negative integers): what a block
+ * sweep gives a block workflow as `box` (the core) and `halo_box` (the core with its halo).
+ */
+export function parseBox(name: string, text: string): Box3 {
+  const parts = text.split(',');
+  const ranges = parts.map((p) => /^\s*(\d+)\s*:\s*(\d+)\s*$/.exec(p));
+  if (parts.length !== 3 || ranges.some((m) => !m)) throw new ToolUsageError(`${name}: expected z0:z1,y0:y1,x0:x1, got ${JSON.stringify(text)}`);
+  const start = ranges.map((m) => Number(m![1])) as [number, number, number];
+  const stop = ranges.map((m) => Number(m![2])) as [number, number, number];
+  const empty = [0, 1, 2].find((a) => stop[a] <= start[a]);
+  if (empty !== undefined) throw new ToolUsageError(`${name}: ${'zyx'[empty]}: stop must be greater than start, got ${JSON.stringify(text)}`);
+  return { start, stop };
+}
+
+/** `z0:z1,y0:y1,x0:x1`, the text {@link parseBox} reads. */
+export function formatBox(box: Box3): string {
+  return [0, 1, 2].map((a) => `${box.start[a]}:${box.stop[a]}`).join(',');
+}

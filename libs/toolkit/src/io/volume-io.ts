@@ -1,5 +1,6 @@
 import { type NumericArray, type Shape3 } from '@saber/imaging';
 import { createVolume, dtypeOf, openVolume, type Dtype, type VolumeArray, type VolumeStore } from '@saber/volume';
+import { type Box3 } from '../cli/parse-args';
 import { ToolInputError } from '../cli/tool-errors';
 
 /** A 3-D view of an input volume: one channel of a `(c, z, y, x)` volume, or a `(z, y, x)` one. */
@@ -14,6 +15,10 @@ export interface VolumeInput {
   readonly channels: number;
   /** The selected channel. */
   readonly channel: number;
+  /** Where the view lies in the stored volume: its box, `(z, y, x)` (the whole volume unless opened with `box`). */
+  readonly box: Box3;
+  /** `(Z, Y, X)` of the stored volume's channel. */
+  readonly volumeShape: Shape3;
   /** Reads z-planes `[z0, z1)` of the channel, whole in y and x. 64-bit integers come back as Float64Array. */
   readSlab(z0: number, z1: number): Promise<NumericArray>;
   close(): Promise<void>;
@@ -22,9 +27,10 @@ export interface VolumeInput {
 /**
  * Opens a volume (any `@saber/volume` URI or a path with a known extension) as 3-D. A 4-D volume
  * is `(c, z, y, x)` and `channel` picks one (required when there is more than one); a 2-D one is
- * a single z-plane.
+ * a single z-plane. With `box` the input is that part of the volume (a block): `shape` is the
+ * box's and reads are relative to its start; a box outside the volume is an input error.
  */
-export async function openInput(uri: string, options: { channel?: number } = {}): Promise<VolumeInput> {
+export async function openInput(uri: string, options: { channel?: number; box?: Box3 } = {}): Promise<VolumeInput> {
   const store = await openVolume(uri);
   const rank = store.shape.length;
   let channels = 1;
@@ -45,6 +51,17 @@ export async function openInput(uri: string, options: { channel?: number } = {})
   }
   const vs = store.voxelSize;
   const voxelSize: [number, number, number] = rank === 4 ? [vs[1], vs[2], vs[3]] : rank === 3 ? [vs[0], vs[1], vs[2]] : [1, vs[0], vs[1]];
+  const volumeShape = shape;
+  const view: Box3 = options.box ?? { start: [0, 0, 0], stop: [...shape] };
+  if (options.box) {
+    const bad = [0, 1, 2].find((a) => !(view.start[a] >= 0 && view.stop[a] <= shape[a] && view.stop[a] > view.start[a]));
+    if (bad !== undefined) {
+      await store.close();
+      throw new ToolInputError(`${uri}: box ${[0, 1, 2].map((a) => `${view.start[a]}:${view.stop[a]}`).join(',')} is outside the volume (${shape.join(', ')}) along ${'zyx'[bad]}`);
+    }
+    shape = [view.stop[0] - view.start[0], view.stop[1] - view.start[1], view.stop[2] - view.start[2]];
+  }
+  const [oz, oy, ox] = view.start;
   const [, Y, X] = shape;
   return {
     uri,
@@ -53,13 +70,15 @@ export async function openInput(uri: string, options: { channel?: number } = {})
     voxelSize,
     channels,
     channel,
+    box: view,
+    volumeShape,
     async readSlab(z0, z1) {
       const box =
         rank === 4
-          ? { start: [channel, z0, 0, 0], stop: [channel + 1, z1, Y, X] }
+          ? { start: [channel, oz + z0, oy, ox], stop: [channel + 1, oz + z1, oy + Y, ox + X] }
           : rank === 3
-            ? { start: [z0, 0, 0], stop: [z1, Y, X] }
-            : { start: [0, 0], stop: [Y, X] };
+            ? { start: [oz + z0, oy, ox], stop: [oz + z1, oy + Y, ox + X] }
+            : { start: [oy, ox], stop: [oy + Y, ox + X] };
       return asNumbers(await store.read(box));
     },
     close: () => store.close(),
@@ -67,7 +86,7 @@ export async function openInput(uri: string, options: { channel?: number } = {})
 }
 
 /** Reads one whole channel (or the z-range `[z0, z1)` of it) into memory. */
-export async function readInput(uri: string, options: { channel?: number; z0?: number; z1?: number } = {}): Promise<{ data: NumericArray; input: VolumeInput; shape: Shape3 }> {
+export async function readInput(uri: string, options: { channel?: number; box?: Box3; z0?: number; z1?: number } = {}): Promise<{ data: NumericArray; input: VolumeInput; shape: Shape3 }> {
   const input = await openInput(uri, options);
   try {
     const z0 = options.z0 ?? 0;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   addTally, boxShape, buildSynapseGraph, densityTable, formatBox, IncompleteBlocksError, InvalidBlockResultError, mergeDetections, perBlockLabelSource, stitchLabels,
-  synapseGraphToCsv, synapseGraphToGraphML, synapseGraphToJson, VolumeLabelSink, type Box3, type DensityTally, type StitchResult,
+  synapseGraphToCsv, synapseGraphToGraphML, synapseGraphToJson, VolumeLabelSink, type Box3, type DensityTally, type LabelSink, type StitchResult,
 } from '@saber/blockmerge';
 import type { MergeResult } from '@saber/contracts';
 import type { Connectivity } from '@saber/imaging';
@@ -25,6 +25,35 @@ export interface MergeRunOptions {
 export interface MergeRun {
   readonly results: MergeResult[];
   readonly skipped: Array<{ output: string; reason: string }>;
+}
+
+/** Writes every stitched block to several sinks (the same labels in several formats). */
+class TeeLabelSink implements LabelSink {
+  constructor(private readonly sinks: readonly LabelSink[]) {}
+  async open(count: number, bounds: Box3): Promise<void> {
+    for (const s of this.sinks) await s.open(count, bounds);
+  }
+  async write(box: Box3, labels: Uint32Array): Promise<void> {
+    await Promise.all(this.sinks.map((s) => s.write(box, labels)));
+  }
+  async close(): Promise<void> {
+    for (const s of this.sinks) await s.close();
+  }
+}
+
+/**
+ * Detections as CSV: `z,y,x`, then every other field the blocks gave (first seen first),
+ * one row per detection; values without commas, quotes or line breaks are written bare.
+ */
+export function detectionsToCsv(detections: ReadonlyArray<Record<string, unknown>>): string {
+  const fields = ['z', 'y', 'x'];
+  for (const d of detections) for (const k of Object.keys(d)) if (!fields.includes(k)) fields.push(k);
+  const cell = (v: unknown): string => {
+    if (v === undefined || v === null) return '';
+    const t = typeof v === 'object' ? JSON.stringify(v) : String(v);
+    return /[",\r\n]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
+  };
+  return `${[fields.join(','), ...detections.map((d) => fields.map((f) => cell(d[f])).join(','))].join('\n')}\n`;
 }
 
 const INTEGER_DTYPES = new Set(['uint8', 'uint16', 'uint32', 'uint64', 'int8', 'int16', 'int32', 'int64']);
@@ -56,14 +85,16 @@ export async function runMerge(plan: MergePlan, options: MergeRunOptions): Promi
     const uris = list.map((r) => (r as { uri: string }).uri);
     const file = join(options.outDir, `${name}.zarr`);
     const source = perBlockLabelSource((block) => openVolume(uris[block.index]!));
-    const sink = new VolumeLabelSink(`zarr://${file}`, { chunkShape: grid.size });
+    // zarr, and Neuroglancer precomputed (a folder) to view the result in Neuroglancer.
+    const files = { zarr: `zarr://${file}`, precomputed: `precomputed://${join(options.outDir, `${name}.precomputed`)}` };
+    const sink = new TeeLabelSink([new VolumeLabelSink(files.zarr, { chunkShape: grid.size }), new VolumeLabelSink(files.precomputed, { chunkShape: grid.size })]);
     const r = await stitchLabels(grid, source, sink, { connectivity: options.connectivity, onProgress: options.onProgress });
     segmentations.set(name, r);
     results.push({
       output: name,
       kind: 'segmentation',
-      uri: `zarr://${file}`,
-      files: { zarr: `zarr://${file}` },
+      uri: files.zarr,
+      files,
       count: r.count,
       details: { match: r.match, localLabels: r.localLabels, unions: r.unions, disagreements: r.disagreements, matchSeconds: round(r.seconds.match), relabelSeconds: round(r.seconds.relabel) },
     });
@@ -120,7 +151,8 @@ export async function runMerge(plan: MergePlan, options: MergeRunOptions): Promi
         })(),
       );
       await writeFile(`${base}.json`, JSON.stringify({ detections }));
-      results.push({ output: name, kind: 'detections', uri: fileUri(`${base}.json`), files: { json: fileUri(`${base}.json`) }, count: detections.length, details: {} });
+      await writeFile(`${base}.csv`, detectionsToCsv(detections));
+      results.push({ output: name, kind: 'detections', uri: fileUri(`${base}.json`), files: { json: fileUri(`${base}.json`), csv: fileUri(`${base}.csv`) }, count: detections.length, details: {} });
     }
   }
   return { results, skipped };

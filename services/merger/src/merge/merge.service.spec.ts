@@ -103,6 +103,9 @@ describe('MergeService (in-process bus)', () => {
     assert.deepEqual([out.dtype, [...out.shape]], ['uint32', [...SHAPE]]);
     assert.deepEqual(await out.read(), whole.labels, 'the stitched labels are the whole volume’s, ids and all');
     await out.close();
+    const ng = await openVolume(seg!.files.precomputed!);
+    assert.deepEqual(await ng.read(), whole.labels, 'the Neuroglancer precomputed copy holds the same labels');
+    await ng.close();
     assert.equal(seg!.count, whole.count);
     assert.equal(seg!.details.match, 'overlap');
 
@@ -110,6 +113,9 @@ describe('MergeService (in-process bus)', () => {
     const merged = JSON.parse(readFileSync(fileURLToPath(cells!.uri), 'utf8')).detections as typeof wholeCells;
     assert.equal(cells!.count, wholeCells.length);
     assert.deepEqual(merged.map((d) => [d.z, d.y, d.x, d.voxels]), wholeCells.map((d) => [d.z, d.y, d.x, d.voxels]));
+    const csv = readFileSync(fileURLToPath(cells!.files.csv!), 'utf8').trimEnd().split('\n');
+    assert.equal(csv[0]!.split(',').slice(0, 3).join(','), 'z,y,x');
+    assert.deepEqual(csv.slice(1).map((row) => row.split(',').slice(0, 3).map(Number)), merged.map((d) => [d.z, d.y, d.x]));
 
     const expected = synapseGraphFromEdges(syntheticSynapses(whole.labels, WHOLE, SHAPE));
     assert.ok(expected.edges.length > 5 && expected.edges.some((e) => e.weight > 1), 'the fixture has edges and duplicates');

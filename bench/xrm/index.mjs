@@ -1,0 +1,99 @@
+#!/usr/bin/env node
+// bench:xrm — throughput of the canonical XRM pipeline (issue 5) in MVox/s on synthetic volumes of
+// 256³ and 512×512×256 (z × y × x = 256 × 512 × 512):
+//   saber:     `saber deploy workflows/xrm/xrm-block.cwl` embedded, blocks of 128³ with a halo of
+//              24 (as the demo), every block a run of 4 tool processes, then the merger; wall time
+//              from the command's start to its exit, services' start-up included;
+//   baseline:  in the same run, the same four tools called one after the other in this process
+//              on the whole volume (one thread), as a script without SABER would.
+// The classifier is the demo's (11 features, 8 trees, trained on a 128³ volume of seed 1000).
+// Volumes and the classifier are made once and kept under tmp/bench-xrm/.
+// BENCH_XRM_SIZES=256,512 picks sizes (default both); BENCH_XRM_BASELINE=0 skips the baseline.
+// Last line: `xrm: mvox_s_256=… mvox_s_512x512x256=… baseline_mvox_s_256=… … goal_mvox_s=5`.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { cpus } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const tool = (name) => require(join(root, 'tools', name, 'dist/main.js')).main;
+const out = join(root, 'tmp/bench-xrm');
+const SIZES = { 256: [256, 256, 256], 512: [256, 512, 512] };
+const picked = (process.env.BENCH_XRM_SIZES ?? '256,512').split(',');
+const baseline = process.env.BENCH_XRM_BASELINE !== '0';
+const CLASSIFIER = ['--scales', '1,2.5', '--features', 'gaussian,laplacian,hessian', '--trees', '8', '--max-depth', '12'];
+// xrm-block.cwl's defaults, for the baseline.
+const DETECT = ['--channel', '1', '--threshold', '0.4', '--stop', '0.4', '--initial-template-size', '14', '--dilation', '8', '--max-cells', '5000'];
+const SEGMENT = ['--channel', '2', '--threshold', '0.5', '--dilation', '1', '--minimum', '1000'];
+
+async function run(name, args) {
+  const lines = [];
+  await tool(name)(args, { out: (l) => lines.push(l), err: (l) => process.stderr.write(`${l}\n`) });
+  return Object.fromEntries(lines.filter((l) => l.includes(': ')).map((l) => l.split(': ')).map(([k, v]) => [k, Number(v)]));
+}
+
+mkdirSync(out, { recursive: true });
+const p = (name) => join(out, name);
+if (!existsSync(p('classifier.json'))) {
+  await run('xrm-synth', ['--image', p('train.npy'), '--classes', p('train-classes.npy'), '--shape', '128,128,128', '--seed', '1000']);
+  await run('pixel-classifier', ['train', '--image', p('train.npy'), '--labels', p('train-classes.npy'), '--model', p('classifier.json'), ...CLASSIFIER]);
+}
+
+const results = [];
+for (const key of picked) {
+  const shape = SIZES[key];
+  if (!shape) throw new Error(`BENCH_XRM_SIZES: unknown size ${key} (256 or 512)`);
+  const name = shape.join('x');
+  const voxels = shape[0] * shape[1] * shape[2];
+  const image = p(`image-${name}.npy`);
+  if (!existsSync(image)) await run('xrm-synth', ['--image', image, '--shape', shape.join(','), '--seed', '1']);
+  writeFileSync(p(`job-${name}.yml`), `image: {class: File, path: image-${name}.npy}\nclassifier: {class: File, path: classifier.json}\nmax_cells: 5000\n`);
+  writeFileSync(p(`sweep-${name}.yml`), `block: {bounds: {stop: [${shape.join(', ')}]}, size: [128, 128, 128], halo: [24, 24, 24], inputs: {box: box, halo_box: halo_box}}\n`);
+
+  const t0 = performance.now();
+  const r = spawnSync(
+    process.execPath,
+    [join(root, 'apps/saber/bin/saber.js'), 'deploy', join(root, 'workflows/xrm/xrm-block.cwl'), p(`job-${name}.yml`), '--sweep', p(`sweep-${name}.yml`), '--no-progress', '--no-catalog', '--home', p(`home-${name}`)],
+    { encoding: 'utf8', cwd: root, maxBuffer: 256 << 20 },
+  );
+  const saberSeconds = (performance.now() - t0) / 1000;
+  if (r.status !== 0) throw new Error(`saber deploy failed (exit ${r.status}):\n${r.stderr.slice(-3000)}`);
+  const sweep = JSON.parse(r.stdout);
+  const cells = sweep.merged[0].results.find((m) => m.output === 'cells').count;
+  const row = { name, voxels, blocks: sweep.total, cells, saberSeconds, toolSeconds: sweep.costSeconds };
+  console.log(`${name}: saber ${sweep.total} blocks in ${saberSeconds.toFixed(1)} s (${(voxels / 1e6 / saberSeconds).toFixed(2)} MVox/s; ${sweep.costSeconds.toFixed(1)} tool-seconds), ${cells} cells`);
+
+  if (baseline) {
+    const t1 = performance.now();
+    const stage = {};
+    const timed = async (label, fn) => {
+      const s = performance.now();
+      const m = await fn();
+      stage[label] = (performance.now() - s) / 1000;
+      return m;
+    };
+    await timed('classify', () => run('pixel-classifier', ['predict', '--image', image, '--model', p('classifier.json'), '--output', p('prob.npy')]));
+    const d = await timed('detect', () => run('cell-detect', ['--input', p('prob.npy'), '--output', p('cells.json'), ...DETECT]));
+    await timed('segment', () => run('vessel-segment', ['--input', p('prob.npy'), '--output', p('vessels.npy'), ...SEGMENT]));
+    await timed('density', () => run('density', ['--cells', p('cells.json'), '--vessels', p('vessels.npy'), '-o', p('densities.json')]));
+    row.baselineSeconds = (performance.now() - t1) / 1000;
+    row.baselineCells = d.cells;
+    console.log(
+      `${name}: baseline (one process, whole volume) ${row.baselineSeconds.toFixed(1)} s (${(voxels / 1e6 / row.baselineSeconds).toFixed(2)} MVox/s: ` +
+        `${Object.entries(stage).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(', ')}), ${d.cells} cells`,
+    );
+  }
+  results.push(row);
+}
+
+writeFileSync(p('results.json'), JSON.stringify({ cpus: cpus().length, results }, null, 2));
+const kv = results.flatMap((r) => {
+  const tag = r.name === '256x256x256' ? '256' : '512x512x256';
+  const m = [`mvox_s_${tag}=${(r.voxels / 1e6 / r.saberSeconds).toFixed(2)}`];
+  if (r.baselineSeconds) m.push(`baseline_mvox_s_${tag}=${(r.voxels / 1e6 / r.baselineSeconds).toFixed(2)}`, `ratio_${tag}=${(r.baselineSeconds / r.saberSeconds).toFixed(2)}`);
+  return m;
+});
+console.log(`xrm: ${kv.join(' ')} cores=${cpus().length} goal_mvox_s=5`);
