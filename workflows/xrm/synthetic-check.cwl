@@ -28,6 +28,13 @@ inputs:
   vessel_threshold: float?
   vessel_dilation: int?
   vessel_minimum: int?
+  score_template_size:
+    type: int
+    default: 14
+    doc: |
+      border margin and matching distance of the cell F1 (the true cell scale), fixed whatever
+      initial_template_size a study tries: scoring with the candidate template size would let a
+      larger template widen its own matching distance
 outputs:
   scores:
     type: File
@@ -85,6 +92,7 @@ steps:
     in:
       detections: xrm/cells
       truth: synth/truth
+      template_size: score_template_size
       vessels: xrm/vessels
       vessel_truth: synth/vessels
     out: [scores]

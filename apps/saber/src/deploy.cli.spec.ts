@@ -57,7 +57,7 @@ describe('saber deploy, embedded mode (no servers)', () => {
   });
 
   it('runs the original merge_test parameterization: 8 blocks × 5 template sizes through the wired steps, 5 merges', () => {
-    const r = saber('deploy', 'test/workflows/merge-test.cwl', 'test/sweeps/merge-test.job.yml', '--sweep', 'test/sweeps/merge-test.yml', '--no-catalog');
+    const r = saber('deploy', 'test/workflows/merge-test.cwl', 'test/sweeps/merge-test.job.yml', '--sweep', 'test/sweeps/merge-test.yml', '--no-catalog', '--no-merge-wait');
     assert.equal(r.status, 0, r.stderr);
     const out = JSON.parse(r.stdout) as SweepResult;
     // The original's order: x outermost, template size fastest; the last block per axis truncated at stop.
@@ -73,6 +73,9 @@ describe('saber deploy, embedded mode (no servers)', () => {
     assert.deepEqual(out.iterations[39]!.parameters, { xmin: 1320, xmax: 1589, ymin: 1208, ymax: 1533, zmin: 250, zmax: 500, initial_template_size: 16 });
     assert.deepEqual(out.iterations.slice(0, 6).map((i) => [i.block.index, i.group]), [[0, 0], [0, 1], [0, 2], [0, 3], [0, 4], [4, 0]]);
     assert.deepEqual(out.merges, [0, 1, 2, 3, 4].map((g) => `${out.sweepId}.m${g}`));
+    // --no-merge-wait: printed as soon as the blocks are done, the merges named, not awaited.
+    assert.deepEqual(out.merged, []);
+    assert.match(r.stderr, new RegExp(`completed: 40 iterations in [0-9.]+ tool-seconds; merge requested: ${out.merges.map((m) => m.replace('.', '\\.')).join(', ')}$`, 'm'));
     assert.match(r.stderr, /: 40 iterations \(8 blocks, grid 2×2×2 \(z×y×x\)\), 32 at a time$/m);
   });
 

@@ -44,6 +44,7 @@ export function buildCli(): Command {
     .option('--max-attempts <n>', 'runs per block at most, first attempt included (default $SABER_SWEEP_MAX_ATTEMPTS of the blocker, 2)')
     .option('--max-in-flight <n>', 'block runs at once at most (default $SABER_SWEEP_MAX_IN_FLIGHT of the blocker, 32)')
     .option('--fail-fast', 'start no more blocks after one fails for good')
+    .option('--no-merge-wait', 'print the sweep result without waiting for the merges it requests (a cluster without a merger)')
     .option('--no-progress', 'no progress bar on stderr')
     .option('--no-cache', 'do not reuse cached step results')
     .option('--no-catalog', 'do not record the runs (embedded mode only)')

@@ -30,17 +30,22 @@ describe('the XRM workflow as a block sweep (saber deploy, embedded)', () => {
     const r = spawnSync(process.execPath, [join(ROOT, 'tools', name, 'dist/main.js'), ...args], { encoding: 'utf8' });
     assert.equal(r.status, 0, `${name}: ${r.stderr}`);
   };
-  const deploy = (name: string, block: string) => {
+  const deploy = (name: string, block: string, env: Record<string, string> = {}) => {
     const sweep = join(dir, `${name}.yml`);
     writeFileSync(sweep, `block: {bounds: {stop: [64, 64, 64]}, ${block}, inputs: {box: box, halo_box: halo_box}}\n`);
     const r = spawnSync(
       process.execPath,
       [BIN, 'deploy', join(ROOT, 'workflows/xrm/xrm-block.cwl'), join(dir, 'job.yml'), '--sweep', sweep, '--no-progress', '--no-catalog', '--home', join(dir, name)],
-      { cwd: ROOT, env: { PATH: process.env.PATH }, encoding: 'utf8', timeout: 300_000 },
+      { cwd: ROOT, env: { PATH: process.env.PATH, ...env }, encoding: 'utf8', timeout: 300_000 },
     );
     assert.equal(r.status, 0, r.stderr);
-    const out = JSON.parse(r.stdout) as { total: number; merged: Array<{ results: MergedResult[] }> };
-    return { blocks: out.total, merged: Object.fromEntries(out.merged[0]!.results.map((m) => [m.output, m])) as Record<string, MergedResult> };
+    const out = JSON.parse(r.stdout) as { total: number; iterations: unknown[]; iterationsFile?: string; merged: Array<{ results: MergedResult[] }> };
+    return {
+      blocks: out.total,
+      iterations: out.iterations.length,
+      iterationsFile: out.iterationsFile,
+      merged: Object.fromEntries(out.merged[0]!.results.map((m) => [m.output, m])) as Record<string, MergedResult>,
+    };
   };
   const cells = (m: MergedResult) => (JSON.parse(readFileSync(fileURLToPath(m.uri), 'utf8')).detections as Array<{ z: number; y: number; x: number }>).map((d) => [d.z, d.y, d.x].join(',')).sort();
   const mask = async (m: MergedResult) => {
@@ -56,9 +61,13 @@ describe('the XRM workflow as a block sweep (saber deploy, embedded)', () => {
     tool('xrm-synth', '--image', join(dir, 'image.npy'), '--shape', '64,64,64', '--seed', '2', '--cell-count', '12');
     writeFileSync(join(dir, 'job.yml'), 'image: {class: File, path: image.npy}\nclassifier: {class: File, path: model.json}\ninitial_template_size: 12\nvessel_minimum: 200\n');
 
-    const blocks = deploy('blocks', 'size: [32, 32, 32], halo: [20, 20, 20]');
+    // The 8-block sweep with an inline limit of 100 bytes: the blocker hands its block list to the
+    // merger, and its iterations to the CLI, in files (as it does for sweeps of thousands of blocks).
+    const blocks = deploy('blocks', 'size: [32, 32, 32], halo: [20, 20, 20]', { SABER_SWEEP_INLINE_LIMIT: '100' });
     const whole = deploy('whole', 'size: [64, 64, 64]');
     assert.deepEqual([blocks.blocks, whole.blocks], [8, 1]);
+    assert.deepEqual([blocks.iterations, whole.iterations, whole.iterationsFile], [8, 1, undefined]);
+    assert.match(blocks.iterationsFile ?? '', /^file:\/\/.*\/sweeps\/sweep-[a-z0-9-]+\/iterations\.json$/);
     for (const r of [blocks, whole]) {
       assert.deepEqual(Object.keys(r.merged).sort(), ['cells', 'densities', 'vessels']);
       assert.deepEqual([r.merged.cells!.kind, r.merged.vessels!.kind, r.merged.densities!.kind], ['detections', 'segmentation', 'densities']);

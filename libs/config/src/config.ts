@@ -17,6 +17,8 @@ export const DEFAULT_MAX_ATTEMPTS = 3;
 export const DEFAULT_SWEEP_MAX_ATTEMPTS = 2;
 /** Default child runs one sweep keeps in flight, so a 10,000-block sweep does not flood the planner. */
 export const DEFAULT_SWEEP_MAX_IN_FLIGHT = 32;
+/** Bytes of block list a sweep message carries inline (below NATS's default 1 MiB max_payload, with room for the rest). */
+export const DEFAULT_SWEEP_INLINE_LIMIT = 256 * 1024;
 /** Default most scatter elements per task message. */
 export const DEFAULT_TASK_BATCH = 16;
 /**
@@ -68,6 +70,8 @@ export const SaberConfigSchema = z.object({
   sweepMaxAttempts: int(1).max(20),
   /** Child runs one sweep keeps in flight at most. */
   sweepMaxInFlight: int(1).max(10_000),
+  /** Bytes of block list sent inline in merge.requested / sweep.completed; longer lists go to a file. */
+  sweepInlineLimit: int(0),
   /** Undefined: the service's own default port. 0: no HTTP. */
   httpPort: int(0).max(65535).optional(),
   logLevel: LogLevel,
@@ -123,6 +127,7 @@ export function loadConfig(
     maxAttempts: v('SABER_MAX_ATTEMPTS') ?? DEFAULT_MAX_ATTEMPTS,
     sweepMaxAttempts: v('SABER_SWEEP_MAX_ATTEMPTS') ?? DEFAULT_SWEEP_MAX_ATTEMPTS,
     sweepMaxInFlight: v('SABER_SWEEP_MAX_IN_FLIGHT') ?? DEFAULT_SWEEP_MAX_IN_FLIGHT,
+    sweepInlineLimit: v('SABER_SWEEP_INLINE_LIMIT') ?? DEFAULT_SWEEP_INLINE_LIMIT,
     httpPort: v('SABER_HTTP_PORT'),
     logLevel: v('SABER_LOG_LEVEL') ?? 'log',
     ...overrides,
@@ -133,7 +138,7 @@ export function loadConfig(
       natsServers: ENV.NATS_URL, dbSchema: ENV.SABER_DB_SCHEMA, workDir: ENV.SABER_WORK_DIR, cacheDir: ENV.SABER_CACHE_DIR, namespace: ENV.SABER_NAMESPACE, pool: ENV.SABER_POOL,
       executorConcurrency: ENV.SABER_EXECUTOR_CONCURRENCY, executorBackend: ENV.SABER_EXECUTOR_BACKEND, dockerHost: ENV.DOCKER_HOST,
       taskBatch: ENV.SABER_TASK_BATCH, ackWaitMs: ENV.SABER_ACK_WAIT_MS, catalogLingerMs: ENV.SABER_CATALOG_LINGER_MS, maxDeliver: ENV.SABER_MAX_DELIVER, maxAttempts: ENV.SABER_MAX_ATTEMPTS,
-      sweepMaxAttempts: ENV.SABER_SWEEP_MAX_ATTEMPTS, sweepMaxInFlight: ENV.SABER_SWEEP_MAX_IN_FLIGHT,
+      sweepMaxAttempts: ENV.SABER_SWEEP_MAX_ATTEMPTS, sweepMaxInFlight: ENV.SABER_SWEEP_MAX_IN_FLIGHT, sweepInlineLimit: ENV.SABER_SWEEP_INLINE_LIMIT,
       httpPort: ENV.SABER_HTTP_PORT, logLevel: ENV.SABER_LOG_LEVEL,
     };
     const problems = parsed.error.issues.map((i) => `${names[String(i.path[0])] ?? String(i.path[0])}: ${i.message}`);

@@ -40,6 +40,12 @@ export const ENV = {
   SABER_SWEEP_MAX_ATTEMPTS: 'SABER_SWEEP_MAX_ATTEMPTS',
   /** Child runs one sweep keeps in flight at most, unless the request sets `policy.maxInFlight`. */
   SABER_SWEEP_MAX_IN_FLIGHT: 'SABER_SWEEP_MAX_IN_FLIGHT',
+  /**
+   * Bytes of block list a sweep's `merge.requested` or `sweep.completed` carries inline at most
+   * (default 262144); a longer list goes to a JSON file under the work directory, which the
+   * message names (`blocksFile`, `iterationsFile`).
+   */
+  SABER_SWEEP_INLINE_LIMIT: 'SABER_SWEEP_INLINE_LIMIT',
   /** Milliseconds the catalog waits to gather events into one transaction (default 200). */
   SABER_CATALOG_LINGER_MS: 'SABER_CATALOG_LINGER_MS',
   /** Port of the service's HTTP endpoints (health, query API); 0 disables HTTP. */

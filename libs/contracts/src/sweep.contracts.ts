@@ -229,7 +229,13 @@ export const SweepCompleted = defineEvent(
       sweepId: Id,
       requestId: Id,
       total: int.min(1),
+      /** Every iteration, in order; empty when they are in `iterationsFile`. */
       iterations: z.array(SweepIterationResult),
+      /**
+       * A `file://` URL of a JSON array of the iterations, when they are too many to send inline
+       * (over `SABER_SWEEP_INLINE_LIMIT` bytes); `iterations` is then empty.
+       */
+      iterationsFile: z.string().url().optional(),
       /** Request ids of the merge.requested messages published (one per group). */
       merges: z.array(Id),
       /** Tool seconds of the successful child runs. */
@@ -275,6 +281,10 @@ export const SweepFailed = defineEvent(
 );
 export type SweepFailed = z.infer<typeof SweepFailed.schema>;
 
+/** One block of a merge request: its geometry, run and workflow outputs. */
+export const MergeBlock = SweepBlock.extend({ runId: Id, outputs: CwlObject }).strict();
+export type MergeBlock = z.infer<typeof MergeBlock>;
+
 /**
  * The blocks of one result are all done: stitch them (merger). Published by the
  * blocker once per group when a sweep with block geometry completes, never when a
@@ -295,9 +305,16 @@ export const MergeRequested = defineEvent(
       blockSize: Vec3,
       halo: Vec3,
       counts: Vec3,
-      blocks: z.array(SweepBlock.extend({ runId: Id, outputs: CwlObject }).strict()),
+      /** Every block of the group with its run's outputs; empty when they are in `blocksFile`. */
+      blocks: z.array(MergeBlock),
+      /**
+       * A `file://` URL of a JSON array of the blocks, when they are too many to send inline
+       * (over `SABER_SWEEP_INLINE_LIMIT` bytes); `blocks` is then empty.
+       */
+      blocksFile: z.string().url().optional(),
       requestedAt: Timestamp,
     })
-    .strict(),
+    .strict()
+    .refine((m) => (m.blocks.length > 0) !== (m.blocksFile !== undefined), { message: 'give the blocks inline (blocks) or in a file (blocksFile), not both or neither', path: ['blocks'] }),
 );
 export type MergeRequested = z.infer<typeof MergeRequested.schema>;

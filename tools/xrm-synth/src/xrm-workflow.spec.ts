@@ -16,11 +16,11 @@ describe('workflows/xrm (CWL, run locally)', () => {
     const { process } = await loadDocument({ path: join(root, 'workflows/xrm/synthetic-check.cwl') });
     const outputs = (await runWorkflowLocally(
       process,
-      { shape: '56,56,56', seed: 2, train_seed: 7, cell_count: 10, scales: '1,2', samples: 4000, trees: 4, initial_template_size: 12, vessel_minimum: 50 },
+      { shape: '56,56,56', seed: 2, train_seed: 7, cell_count: 10, scales: '1,2', samples: 4000, trees: 4, initial_template_size: 12, score_template_size: 10, vessel_minimum: 50 },
       { outdir: join(dir, 'out'), parallelism: 2 },
     )) as Record<string, { path: string }>;
     const scores = JSON.parse(readFileSync(outputs.scores.path, 'utf8'));
-    assert.equal(scores.templateSize, 12);
+    assert.equal(scores.templateSize, 10, 'scored with score_template_size, not the detection template');
     assert.ok(scores.f1 >= 0 && scores.f1 <= 1 && scores.vesselDice >= 0 && scores.vesselDice <= 1, JSON.stringify(scores));
     assert.ok(scores.truth > 0, 'some true cells lie inside the border');
     const densities = JSON.parse(readFileSync(outputs.densities.path, 'utf8'));

@@ -30,6 +30,8 @@ export interface DeployCommandOptions {
   maxInFlight?: string;
   /** Stop starting blocks after the first one that fails for good. */
   failFast?: boolean;
+  /** Wait for the merges the sweep requests (default true). */
+  mergeWait?: boolean;
 }
 
 /** A fresh sweep id: sortable by time, unique. */
@@ -49,9 +51,10 @@ function positive(name: string, value: string | undefined): number | undefined {
  * `saber deploy <workflow> <job> --sweep <sweep.yml>`: the original `conduit parse -p`
  * plus starting the run. The parameterization is checked here (YAML errors as
  * file:line:column), sent inline to the blocker, and followed to its end with a
- * progress bar over the blocks. Embedded unless a NATS URL is given. Prints the
- * sweep.completed event as JSON on stdout; returns the process exit code (0 when
- * every block succeeded, 1 otherwise).
+ * progress bar over the blocks. Embedded unless a NATS URL is given. Waits for the
+ * merges the sweep requests (unless `mergeWait` is false) and prints the sweep.completed
+ * event with `merged` (their merge.completed events) as JSON on stdout; returns the
+ * process exit code (0 when every block succeeded and every merge completed, 1 otherwise).
  */
 export async function deployCommand(workflow: string, job: string, opts: DeployCommandOptions): Promise<number> {
   const config = loadConfig(process.env, {
@@ -93,7 +96,7 @@ export async function deployCommand(workflow: string, job: string, opts: DeployC
   const bus: Bus = embedded?.bus ?? new JetStreamBus({ servers: config.natsServers, name: 'saber-cli', namespace: config.namespace || undefined });
   if (!embedded) await bus.start();
   const view = new SweepProgressView(opts.progress);
-  const follower = await followSweep(bus, sweepId, view);
+  const follower = await followSweep(bus, sweepId, view, { waitForMerges: opts.mergeWait !== false });
   let end: SweepEnd | undefined;
   try {
     await withSpan('saber.request', { 'saber.sweep_id': sweepId }, () => new EventPublisher(bus).publish(SweepRequested, request, { msgId: sweepId }));
@@ -124,7 +127,11 @@ function report(end: SweepEnd): number {
     const failed = end.merges.filter((m) => m.kind === 'failed').map((m) => m.event);
     process.stdout.write(stringifyCwlJson({ ...e, merged, ...(failed.length ? { mergeFailures: failed } : {}) }, 2) + '\n');
     const retried = e.iterations.filter((i) => i.attempts > 1).length;
-    process.stderr.write(`sweep ${e.sweepId} completed: ${e.total} iterations${retried ? ` (${retried} retried)` : ''} in ${e.costSeconds.toFixed(2)} tool-seconds\n`);
+    const pending = e.merges.filter((m) => !end.merges.some((x) => x.event.requestId === m));
+    process.stderr.write(
+      `sweep ${e.sweepId} completed: ${e.total} iterations${retried ? ` (${retried} retried)` : ''} in ${e.costSeconds.toFixed(2)} tool-seconds` +
+        `${pending.length ? `; merge requested: ${pending.join(', ')}` : ''}\n`,
+    );
     for (const m of merged) {
       process.stderr.write(`merged ${m.requestId} (${m.blocks} blocks, ${m.seconds.toFixed(2)} s):\n`);
       for (const r of m.results) process.stderr.write(`  ${r.output}: ${r.count} ${COUNTED[r.kind]} → ${Object.values(r.files).join(', ')}\n`);

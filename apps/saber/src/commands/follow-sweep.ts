@@ -1,6 +1,8 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import type { Bus, BusMessage } from '@saber/bus';
 import {
-  Filters, MergeCompleted, MergeFailed, RunFailed, RunRejected, SweepAccepted, SweepCompleted, SweepFailed, SweepProgress, SweepRejected,
+  Filters, MergeCompleted, MergeFailed, RunFailed, RunRejected, SweepAccepted, SweepCompleted, SweepFailed, SweepIterationResult, SweepProgress, SweepRejected,
   type MergeCompleted as MergeCompletedT, type MergeFailed as MergeFailedT,
   type SweepCompleted as SweepCompletedT, type SweepFailed as SweepFailedT, type SweepRejected as SweepRejectedT,
 } from '@saber/contracts';
@@ -12,6 +14,12 @@ export type SweepEnd =
   | { kind: 'failed'; event: SweepFailedT }
   | { kind: 'rejected'; event: SweepRejectedT };
 
+/** The iterations of a sweep.completed that lists them in a file (`iterationsFile`, a `file://` URL). */
+async function readIterations(url: string): Promise<SweepCompletedT['iterations']> {
+  const list: unknown = JSON.parse(await readFile(fileURLToPath(url), 'utf8'));
+  return SweepIterationResult.array().parse(list);
+}
+
 /** How one merge the sweep requested ended. */
 export type MergeEnd = { kind: 'completed'; event: MergeCompletedT } | { kind: 'failed'; event: MergeFailedT };
 
@@ -22,26 +30,32 @@ export type MergeEnd = { kind: 'completed'; event: MergeCompletedT } | { kind: '
  * has ended too (`merges`, in the sweep's order). Subscribe before publishing the
  * request, so no event is missed.
  */
-export async function followSweep(bus: Bus, sweepId: string, view: SweepProgressView): Promise<{ done: Promise<SweepEnd>; stop(): Promise<void> }> {
+export async function followSweep(
+  bus: Bus,
+  sweepId: string,
+  view: SweepProgressView,
+  options: { waitForMerges?: boolean } = {},
+): Promise<{ done: Promise<SweepEnd>; stop(): Promise<void> }> {
+  const waitForMerges = options.waitForMerges ?? true;
   let resolve!: (end: SweepEnd) => void;
   const done = new Promise<SweepEnd>((r) => (resolve = r));
   const child = (id: string) => id.startsWith(`${sweepId}.i`);
   const merges = new Map<string, MergeEnd>();
   let completed: SweepCompletedT | undefined;
   const settle = (): void => {
-    if (completed && completed.merges.every((m) => merges.has(m))) {
-      resolve({ kind: 'completed', event: completed, merges: completed.merges.map((m) => merges.get(m)!) });
+    if (completed && (!waitForMerges || completed.merges.every((m) => merges.has(m)))) {
+      resolve({ kind: 'completed', event: completed, merges: completed.merges.flatMap((m) => (merges.has(m) ? [merges.get(m)!] : [])) });
     }
   };
   const sub = await bus.consume({ stream: 'events', filterSubject: Filters.allEvents, deliver: 'new', concurrency: 1 }, async (msg: BusMessage) => {
     const s = msg.subject;
     try {
-      handle(s, msg);
+      await handle(s, msg);
     } catch {
       // Not a message of ours, or malformed: someone else's concern.
     }
   });
-  function handle(s: string, msg: BusMessage): void {
+  async function handle(s: string, msg: BusMessage): Promise<void> {
     if (s === SweepRejected.subject) {
       const e = SweepRejected.parse(msg.json());
       if (e.requestId === sweepId) resolve({ kind: 'rejected', event: e });
@@ -54,8 +68,17 @@ export async function followSweep(bus: Bus, sweepId: string, view: SweepProgress
     } else if (s === SweepCompleted.subject) {
       const e = SweepCompleted.parse(msg.json());
       if (e.sweepId === sweepId) {
-        completed = e;
-        if (e.merges.length) view.merging(e.merges.length);
+        let iterations = e.iterations;
+        if (e.iterationsFile) {
+          try {
+            iterations = await readIterations(e.iterationsFile);
+          } catch (err) {
+            // On another machine than the blocker the file may not be reachable: say so, go on.
+            process.stderr.write(`saber: the sweep's iterations are in ${e.iterationsFile}, which cannot be read here: ${(err as Error).message}\n`);
+          }
+        }
+        completed = { ...e, iterations };
+        if (e.merges.length && waitForMerges) view.merging(e.merges.length);
         settle();
       }
     } else if (s === MergeCompleted.subject) {

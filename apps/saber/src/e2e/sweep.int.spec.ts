@@ -34,6 +34,7 @@ describe('block sweeps on real NATS JetStream (planner, executor, blocker proces
     await cluster.startService('planner');
     await cluster.startService('executor');
     blocker = await cluster.startService('blocker');
+    await cluster.startService('merger');
   });
   after(() => cluster.stop());
 
@@ -88,7 +89,10 @@ describe('block sweeps on real NATS JetStream (planner, executor, blocker proces
     assert.ok(files.every((f) => f.startsWith(cluster.workDir)), 'the cluster’s executor ran the blocks');
     assert.equal(readFileSync(files[5]!, 'utf8'), 'z0-1_y10-20_x20-30 cli\n');
     assert.ok(of(SweepAccepted.subject, (b) => b.sweepId === out.sweepId).length === 1, 'the cluster’s blocker accepted it');
-    assert.match(r.stderr, new RegExp(`^sweep ${out.sweepId} completed: 6 iterations in [0-9.]+ tool-seconds; merge requested: ${out.sweepId}\\.m0$`, 'm'));
+    assert.match(r.stderr, new RegExp(`^sweep ${out.sweepId} completed: 6 iterations in [0-9.]+ tool-seconds$`, 'm'));
+    // It waited for the cluster's merger (text outputs: nothing to stitch, and the merger says so).
+    const merged = (out as unknown as { merged: Array<{ requestId: string; skipped: Array<{ output: string }> }> }).merged;
+    assert.deepEqual(merged.map((m) => [m.requestId, m.skipped.map((k) => k.output)]), [[`${out.sweepId}.m0`, ['out']]]);
   });
 
   it('continues a sweep after the blocker is SIGKILLed mid-sweep: every block runs once, one completion, one merge', async () => {

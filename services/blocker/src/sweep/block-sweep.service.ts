@@ -1,3 +1,6 @@
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { KvConflictError, MSG_ID_HEADER, type BusMessage } from '@saber/bus';
 import type { SaberConfig } from '@saber/config';
@@ -387,6 +390,7 @@ export class BlockSweepService {
       for (let group = 0; group < plan.groups; group++) {
         const members = iterations.filter((x) => x.group === group);
         const requestId = `${record.sweepId}.m${group}`;
+        const blocks = await this.inlineOrFile(record.sweepId, `m${group}.blocks`, members.map((m) => ({ ...m.block!, runId: m.runId, outputs: m.outputs })));
         await this.publisher.publish(
           MergeRequested,
           {
@@ -398,7 +402,8 @@ export class BlockSweepService {
             blockSize: g.grid.spec.size,
             halo: g.grid.spec.halo,
             counts: g.grid.counts,
-            blocks: members.map((m) => ({ ...m.block!, runId: m.runId, outputs: m.outputs })),
+            blocks: blocks.inline,
+            ...(blocks.file ? { blocksFile: blocks.file } : {}),
             requestedAt: new Date().toISOString(),
           },
           { msgId: requestId, parent },
@@ -406,12 +411,40 @@ export class BlockSweepService {
         merges.push(requestId);
       }
     }
+    const listed = await this.inlineOrFile(record.sweepId, 'iterations', iterations);
     await this.publisher.publish(
       SweepCompleted,
-      { sweepId: record.sweepId, requestId: record.sweepId, total: record.total, iterations, merges, costSeconds: record.costSeconds, completedAt: new Date().toISOString() },
+      {
+        sweepId: record.sweepId,
+        requestId: record.sweepId,
+        total: record.total,
+        iterations: listed.inline,
+        ...(listed.file ? { iterationsFile: listed.file } : {}),
+        merges,
+        costSeconds: record.costSeconds,
+        completedAt: new Date().toISOString(),
+      },
       { msgId: `${record.sweepId}:completed`, parent },
     );
     this.log.log(`sweep ${record.sweepId} completed: ${record.total} iterations, ${merges.length} merge(s) requested`);
+  }
+
+  /**
+   * A list to publish: inline when its JSON fits `SABER_SWEEP_INLINE_LIMIT` bytes, else written
+   * to `<workDir>/sweeps/<sweepId>/<name>.json` (complete before it is named: written aside,
+   * then renamed; the same name on a replay) and referred to by its `file://` URL.
+   */
+  private async inlineOrFile<T>(sweepId: string, name: string, list: T[]): Promise<{ inline: T[]; file?: string }> {
+    const text = JSON.stringify(list);
+    if (Buffer.byteLength(text) <= this.config.sweepInlineLimit) return { inline: list };
+    const dir = join(this.config.workDir, 'sweeps', encodeURIComponent(sweepId));
+    await mkdir(dir, { recursive: true });
+    const path = join(dir, `${name}.json`);
+    const aside = `${path}.${process.pid}.tmp`;
+    await writeFile(aside, text);
+    await rename(aside, path);
+    this.log.log(`sweep ${sweepId}: ${list.length} ${name.endsWith('blocks') ? 'blocks' : 'iterations'} (${text.length} bytes) written to ${path}`);
+    return { inline: [], file: pathToFileURL(path).href };
   }
 
   private async publishFailed(record: SweepRecord, plan: SweepPlan, parent: ReturnType<typeof contextFromTraceparent>): Promise<void> {

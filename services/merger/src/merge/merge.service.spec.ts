@@ -169,6 +169,28 @@ describe('MergeService (in-process bus)', () => {
     assert.deepEqual((of(MergeFailed.subject, 'sw.m5')[0] as MergeFailedT).details, [`block 7: output "density": ${join(dir, 'gone.json')} does not exist`]);
   });
 
+  it('reads the blocks from blocksFile when the blocker wrote them to a file, and refuses a bad one', async () => {
+    const file = join(dir, 'm6.blocks.json');
+    writeFileSync(file, JSON.stringify(blocks));
+    await send(request('sw.m6', [], { blocksFile: pathToFileURL(file).href }), 'sw.m6');
+    await until(() => of(MergeCompleted.subject, 'sw.m6').length + of(MergeFailed.subject, 'sw.m6').length > 0, 'the merge');
+    const done = of(MergeCompleted.subject, 'sw.m6')[0] as MergeCompletedT;
+    assert.deepEqual([done.blocks, done.results.map((r) => r.output)], [8, ['seg', 'cells', 'synapses', 'density']]);
+
+    writeFileSync(join(dir, 'm7.blocks.json'), JSON.stringify([{ index: 0 }]));
+    await send(request('sw.m7', [], { blocksFile: pathToFileURL(join(dir, 'm7.blocks.json')).href }), 'sw.m7');
+    await send(request('sw.m8', [], { blocksFile: pathToFileURL(join(dir, 'none.json')).href }), 'sw.m8');
+    await send(request('sw.m9', blocks, { blocksFile: pathToFileURL(file).href }), 'sw.m9');
+    await until(() => ['sw.m7', 'sw.m8', 'sw.m9'].every((id) => of(MergeFailed.subject, id).length > 0), 'three merge.failed');
+    const [m7, m8, m9] = ['sw.m7', 'sw.m8', 'sw.m9'].map((id) => of(MergeFailed.subject, id)[0] as MergeFailedT);
+    assert.deepEqual([m7!.reason, m7!.retryable], ['invalid-request', false]);
+    assert.match(m7!.message, /^the blocks file file:\/\/.*m7\.blocks\.json does not hold merge blocks: 0\.position: /);
+    assert.deepEqual([m8!.reason, m8!.retryable], ['unreadable-output', true]);
+    assert.match(m8!.message, /^cannot read the blocks file file:\/\/.*none\.json: ENOENT/);
+    assert.equal(m9!.reason, 'invalid-request');
+    assert.match(m9!.message, /blocks: give the blocks inline \(blocks\) or in a file \(blocksFile\), not both or neither/);
+  });
+
   it('answers a malformed request with merge.failed (invalid-request)', async () => {
     await send('{"requestId": "bad.m0", "sweepId": 3}', 'bad.m0');
     await send('not json', 'worse.m0');

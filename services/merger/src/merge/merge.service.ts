@@ -1,8 +1,10 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { BlockMergeError, IncompleteBlocksError, InvalidBlockResultError, InvalidLabelsError } from '@saber/blockmerge';
 import { MSG_ID_HEADER, type BusMessage } from '@saber/bus';
-import { MergeCompleted, MergeFailed, MergeRequested, type MergeFailureReason } from '@saber/contracts';
+import { MergeBlock, MergeCompleted, MergeFailed, MergeRequested, type MergeBlock as MergeBlockT, type MergeFailureReason } from '@saber/contracts';
 import type { Connectivity } from '@saber/imaging';
 import { EventPublisher } from '@saber/runtime';
 import { extractTraceContext, SpanKind, withSpan } from '@saber/telemetry';
@@ -62,7 +64,7 @@ export class MergeService {
       if (body && typeof body === 'object' && typeof (body as { requestId?: unknown }).requestId === 'string') requestId = (body as { requestId: string }).requestId;
       const checked = MergeRequested.check(body);
       if (!checked.ok) throw new MergeFailure('invalid-request', `merge request does not match merge.requested/v1: ${checked.problems[0]}`, checked.problems);
-      const req = checked.value;
+      const req = checked.value.blocksFile ? { ...checked.value, blocks: await readBlocksFile(checked.value.blocksFile) } : checked.value;
       ids = { sweepId: req.sweepId, group: req.group };
       this.log.log(`merge ${requestId}: sweep ${req.sweepId} group ${req.group}, ${req.blocks.length} blocks`);
       const plan = planMerge(req);
@@ -95,6 +97,33 @@ export class MergeService {
       );
     }
   }
+}
+
+/**
+ * The blocks of a request that lists them in a file (`blocksFile`, a `file://` URL the blocker
+ * wrote): a JSON array of merge blocks. A missing file may appear (shared storage catching up),
+ * so it fails retryably; a malformed one does not.
+ */
+async function readBlocksFile(url: string): Promise<MergeBlockT[]> {
+  if (!url.startsWith('file://')) throw new MergeFailure('invalid-request', `blocksFile must be a file:// URL, got ${url}`);
+  let text: string;
+  try {
+    text = await readFile(fileURLToPath(url), 'utf8');
+  } catch (e) {
+    throw new MergeFailure('unreadable-output', `cannot read the blocks file ${url}: ${(e as Error).message}`, [], true);
+  }
+  let list: unknown;
+  try {
+    list = JSON.parse(text);
+  } catch (e) {
+    throw new MergeFailure('invalid-request', `the blocks file ${url} is not valid JSON: ${(e as Error).message}`);
+  }
+  const parsed = MergeBlock.array().min(1).safeParse(list);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new MergeFailure('invalid-request', `the blocks file ${url} does not hold merge blocks: ${problems[0]}`, problems.slice(0, 20));
+  }
+  return parsed.data;
 }
 
 function asFailure(e: unknown): MergeFailure {
