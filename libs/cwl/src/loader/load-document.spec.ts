@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
 import { CwlNotFoundError, CwlValidationError } from '../errors/cwl-errors';
 import type { CommandLineTool, Workflow } from '../model/cwl.types';
@@ -76,6 +77,32 @@ describe('loadDocument', () => {
     );
     assert.deepEqual(error.issues, [{ file, line: 10, column: 19, message: "step 'a' input 'i': 'inptu' names no workflow input or step output; did you mean 'input'?" }]);
     assert.equal(error.message, `invalid CWL document:\n${file}:10:19: step 'a' input 'i': 'inptu' names no workflow input or step output; did you mean 'input'?`);
+  });
+
+  it('expands the stdin shortcut into a File input and the tool stdin', async () => {
+    const loaded = await loadDocument({ inline: 'cwlVersion: v1.2\nclass: CommandLineTool\nbaseCommand: cat\ninputs:\n  file1: stdin\n  "odd-name": int?\noutputs: []\n' });
+    const tool = loaded.process as CommandLineTool;
+    assert.deepEqual(tool.inputs.map((i) => [i.id, i.type]), [['file1', 'File'], ['odd-name', ['null', 'int']]]);
+    assert.equal(tool.stdin, '$(inputs.file1.path)');
+    const odd = await loadDocument({ inline: 'cwlVersion: v1.2\nclass: CommandLineTool\nbaseCommand: cat\ninputs:\n  "in-1": stdin\noutputs: []\n' });
+    assert.equal((odd.process as CommandLineTool).stdin, '$(inputs["in-1"].path)');
+    const both = await validationError('cwlVersion: v1.2\nclass: CommandLineTool\nbaseCommand: cat\nstdin: $(inputs.f.path)\ninputs:\n  f: stdin\noutputs: []\n');
+    assert.deepEqual(both.error.issues.map((i) => [i.line, i.column, i.message]), [
+      [4, 1, "input 'f' has type 'stdin'; a tool reads standard input from one source only (drop the explicit 'stdin' or all but one such input)"],
+    ]);
+  });
+
+  it('resolves File and Directory locations in an InitialWorkDir listing against the document', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'tools', 'iwd.cwl');
+    mkdirSync(join(dir, 'tools'));
+    writeFileSync(file, 'cwlVersion: v1.2\nclass: CommandLineTool\nbaseCommand: "true"\nrequirements:\n  InitialWorkDirRequirement:\n    listing:\n      - {class: File, location: ../data/list.txt}\n      - [{class: Directory, path: ../testdir}]\n      - $(inputs.x)\ninputs: []\noutputs: []\n');
+    const loaded = await loadDocument({ path: file });
+    assert.deepEqual(loaded.process.requirements[0].listing, [
+      { class: 'File', location: pathToFileURL(join(dir, 'data', 'list.txt')).href },
+      [{ class: 'Directory', location: pathToFileURL(join(dir, 'testdir')).href }],
+      '$(inputs.x)',
+    ]);
   });
 
   it('reports unknown fields with a suggestion, unknown classes and missing run', async () => {

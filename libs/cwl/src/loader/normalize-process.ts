@@ -8,7 +8,7 @@ import { CwlNotFoundError } from '../errors/cwl-errors';
 import { checkDeclaredTypes } from './check-types';
 import { isExtensionKey, PROCESS_FIELDS, REQUIREMENT_CLASSES, SUPPORTED_VERSIONS } from './known-fields';
 import { positionOf, report, type NormalizeContext, type Scope } from './normalize-context';
-import { localRef, normalizeInputs, normalizeOutputs, normalizeRequirements } from './normalize-params';
+import { localRef, normalizeInputs, normalizeOutputs, normalizeRequirements, resolveFileLocations } from './normalize-params';
 import { isBefore12, normalizeSteps } from './normalize-step';
 import { normalizeType } from './normalize-type';
 import { validateWorkflowLinks } from './validate-workflow';
@@ -92,7 +92,7 @@ export function normalizeProcess(raw: Record<string, unknown>, ctx: NormalizeCon
   if (Object.keys(namespaces).length > 0) base.$namespaces = namespaces;
   if (Array.isArray(raw.$schemas) && raw.$schemas.length > 0) base.$schemas = raw.$schemas.map((s) => resolveUri(String(s), docUri));
   expandFormats(base, namespaces);
-  if (cls === 'CommandLineTool') return normalizeCommandLineTool(raw, base);
+  if (cls === 'CommandLineTool') return normalizeCommandLineTool(raw, base, ctx, scope);
   if (cls === 'ExpressionTool') return { ...base, class: 'ExpressionTool', expression: String(raw.expression ?? '') } as ExpressionTool;
   if (ctx.runStack.includes(uri)) {
     report(ctx, scope, raw, undefined, `workflow ${uri} runs itself (recursive 'run')`);
@@ -166,7 +166,7 @@ function checkIntegerResources(requirements: Requirement[], raw: Record<string, 
   }
 }
 
-function normalizeCommandLineTool(raw: Record<string, unknown>, base: ProcessBase): CommandLineTool {
+function normalizeCommandLineTool(raw: Record<string, unknown>, base: ProcessBase, ctx: NormalizeContext, scope: Scope): CommandLineTool {
   const tool: CommandLineTool = {
     ...base,
     class: 'CommandLineTool',
@@ -177,7 +177,26 @@ function normalizeCommandLineTool(raw: Record<string, unknown>, base: ProcessBas
   for (const key of ['successCodes', 'temporaryFailCodes', 'permanentFailCodes'] as const) {
     if (Array.isArray(raw[key])) tool[key] = (raw[key] as unknown[]).map(Number);
   }
+  expandStdinShortcut(tool, raw, ctx, scope);
   return tool;
+}
+
+/**
+ * An input of `type: stdin` is a File fed to the tool's standard input: its type
+ * becomes `File` and `stdin` becomes `$(inputs.<id>.path)`. At most one such input,
+ * and none together with an explicit `stdin`.
+ */
+function expandStdinShortcut(tool: CommandLineTool, raw: Record<string, unknown>, ctx: NormalizeContext, scope: Scope): void {
+  const shortcuts = tool.inputs.filter((p) => p.type === 'stdin');
+  if (shortcuts.length === 0) return;
+  if (shortcuts.length > 1 || tool.stdin !== undefined) {
+    const what = shortcuts.length > 1 ? `inputs ${shortcuts.map((p) => `'${p.id}'`).join(', ')} all have` : `input '${shortcuts[0].id}' has`;
+    report(ctx, scope, raw, tool.stdin !== undefined ? 'stdin' : 'inputs', `${what} type 'stdin'; a tool reads standard input from one source only (drop the explicit 'stdin' or all but one such input)`);
+    return;
+  }
+  const param = shortcuts[0];
+  param.type = 'File';
+  tool.stdin = /^[A-Za-z_$][\w$]*$/.test(param.id) ? `$(inputs.${param.id}.path)` : `$(inputs[${JSON.stringify(param.id)}].path)`;
 }
 
 const STRUCTURAL = new Set(['class', 'id', 'cwlVersion', 'inputs', 'outputs', 'requirements', 'hints', 'steps', 'baseCommand', 'arguments', 'expression', '$namespaces', '$schemas', '$graph', '$base']);
@@ -204,6 +223,10 @@ function normalizeRequirementBody(req: Requirement, scope: Scope): Requirement {
   }
   if (req.class === 'InlineJavascriptRequirement' && req.expressionLib !== undefined) {
     return { ...req, expressionLib: (Array.isArray(req.expressionLib) ? req.expressionLib : [req.expressionLib]).map(String) };
+  }
+  // File/Directory objects written in the listing name documents next to this one.
+  if (req.class === 'InitialWorkDirRequirement' && Array.isArray(req.listing)) {
+    return { ...req, listing: resolveFileLocations(req.listing, scope.docUri) };
   }
   return req;
 }

@@ -46,7 +46,8 @@ export async function buildCommandLine(tool: CommandLineTool, scope: ExpressionS
       const position = await positionOf(param.inputBinding, scope, value, settings);
       entries.push({ key: [position, param.id], words: await render(param.type, param.inputBinding, value, scope, settings) });
     } else if (hasNestedBinding(param.type)) {
-      entries.push({ key: [0, param.id], words: await render(param.type, undefined, value, scope, settings) });
+      const fields = await unboundRecordEntries(param.type, value, scope, settings);
+      entries.push(...(fields ?? [{ key: [0, param.id], words: await render(param.type, undefined, value, scope, settings) }]));
     }
   }
   entries.sort((a, b) => compareKeys(a.key, b.key));
@@ -98,6 +99,28 @@ async function render(type: CwlType, binding: CommandLineBinding | undefined, ra
   if (typeof value === 'boolean') return value ? head : [];
   if (!binding) return [];
   return withPrefix(binding, toText(value), quote);
+}
+
+/**
+ * The field bindings of a record value whose parameter has no `inputBinding` of its own:
+ * they join the tool's top-level sort by their own `position` (as in cwltool), so they
+ * interleave with `arguments`. Null when the value is not such a record.
+ */
+async function unboundRecordEntries(type: CwlType, value: unknown, scope: ExpressionScope, settings: ExpressionSettings): Promise<Entry[] | null> {
+  if (!isRecord(value) || value.class === 'File' || value.class === 'Directory' || isExactNumber(value)) return null;
+  const member = matchingMember(value, type) ?? type;
+  if (!isSchema(member) || member.type !== 'record') return null;
+  const entries: Entry[] = [];
+  for (const f of member.fields) {
+    const fieldValue = value[f.name];
+    if (f.inputBinding) {
+      const position = await positionOf(f.inputBinding, scope, fieldValue, settings);
+      entries.push({ key: [position, f.name], words: await render(f.type, f.inputBinding, fieldValue, scope, settings) });
+    } else if (hasNestedBinding(f.type)) {
+      entries.push(...((await unboundRecordEntries(f.type, fieldValue, scope, settings)) ?? [{ key: [0, f.name], words: await render(f.type, undefined, fieldValue, scope, settings) }]));
+    }
+  }
+  return entries;
 }
 
 function withPrefix(binding: CommandLineBinding, text: string, quote: boolean): CommandWord[] {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { dirname, isAbsolute, join } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { CwlExecutionError } from '../errors/cwl-errors';
 import { evaluateExpression, type ExpressionScope, type ExpressionSettings } from '../expressions/evaluate-expression';
 import { typeToString } from '../loader/normalize-type';
@@ -15,6 +15,7 @@ import { isRecord } from '../util/json';
 import { pathToUri } from '../util/uri';
 import { directoryObject, fileObject } from './file-objects';
 import { hostFileObjects } from './container-paths';
+import { OutputLinkGuard } from './output-links';
 import { secondaryFileCandidates } from './secondary-files';
 import { locationToPath } from './stage-inputs';
 
@@ -28,12 +29,15 @@ export interface CapturedStreams {
  * Collects a finished tool's outputs: `cwl.output.json` when the tool wrote one,
  * otherwise each output's `glob` → File/Directory objects (with checksum and
  * size), `loadContents`, `outputEval`, secondary files and `format`; stdout/stderr
- * outputs become Files. Every value is checked against its declared type.
+ * outputs become Files. Every value is checked against its declared type. Files
+ * that `outputEval` names by `path` or a relative `location` are taken from the
+ * output directory and completed (size, checksum).
  *
  * `toHost` translates the paths a containerized tool wrote into `cwl.output.json`
  * (container paths) to host paths; it returns `undefined` for paths it does not know.
  *
- * @throws CwlExecutionError naming the output when a value does not match its type
+ * @throws CwlExecutionError naming the output when a value does not match its type,
+ *   or a globbed path is a symbolic link out of the output directory (see {@link OutputLinkGuard})
  */
 export async function collectOutputs(tool: CommandLineTool, outdir: string, scope: ExpressionScope, settings: ExpressionSettings, streams: CapturedStreams, toHost?: (path: string) => string | undefined): Promise<Record<string, unknown>> {
   const custom = join(outdir, 'cwl.output.json');
@@ -45,13 +49,14 @@ export async function collectOutputs(tool: CommandLineTool, outdir: string, scop
     return out;
   }
   const out: Record<string, unknown> = {};
+  const guard = new OutputLinkGuard(outdir, tool, scope.inputs);
   for (const param of tool.outputs) {
     let value: unknown;
     if (param.type === 'stdout' || param.type === 'stderr') {
       const path = param.type === 'stdout' ? streams.stdoutPath : streams.stderrPath;
       value = path ? await fileObject(path) : null;
     } else {
-      value = await collectOne(param.type, param.outputBinding, param.secondaryFiles, outdir, scope, settings);
+      value = await collectOne(param.type, param.outputBinding, param.secondaryFiles, outdir, scope, settings, (path) => guard.check(path, param.id));
     }
     if (param.format !== undefined && value !== null) value = await withFormat(value, param.format, scope, settings, tool.$namespaces as Record<string, string> | undefined);
     if (!matchesType(value, param.type) && !(value === null && param.type === 'Any')) {
@@ -62,12 +67,15 @@ export async function collectOutputs(tool: CommandLineTool, outdir: string, scop
   return out;
 }
 
-async function collectOne(type: CwlType, binding: CommandOutputBinding | undefined, secondary: SecondaryFileSchema[] | undefined, outdir: string, scope: ExpressionScope, settings: ExpressionSettings): Promise<unknown> {
+async function collectOne(
+  type: CwlType, binding: CommandOutputBinding | undefined, secondary: SecondaryFileSchema[] | undefined, outdir: string, scope: ExpressionScope, settings: ExpressionSettings,
+  checkLink: (path: string) => Promise<void>,
+): Promise<unknown> {
   const member = Array.isArray(type) ? type.find((t) => t !== 'null') : type;
   if (!binding && typeof member === 'object' && member !== null && !Array.isArray(member) && member.type === 'record') {
     const record: Record<string, unknown> = {};
     for (const f of member.fields) {
-      let v = await collectOne(f.type, f.outputBinding, f.secondaryFiles, outdir, scope, settings);
+      let v = await collectOne(f.type, f.outputBinding, f.secondaryFiles, outdir, scope, settings, checkLink);
       if (f.format !== undefined && v !== null) v = await withFormat(v, f.format, scope, settings);
       record[f.name] = v;
     }
@@ -84,12 +92,13 @@ async function collectOne(type: CwlType, binding: CommandOutputBinding | undefin
     const paths: string[] = [];
     for (const p of patterns) if (typeof p === 'string') for (const hit of await glob(p, outdir)) if (!paths.includes(hit)) paths.push(hit);
     for (const path of paths) {
+      await checkLink(path);
       const s = await stat(path);
       matches.push(s.isDirectory() ? await directoryObject(path) : await fileObject(path, { loadContents: binding.loadContents }));
     }
   }
   if (secondary) matches = await Promise.all(matches.map((m) => addSecondaryFiles(m, secondary, scope, settings)));
-  if (binding.outputEval !== undefined) return evaluateExpression(binding.outputEval, { ...scope, self: matches }, settings);
+  if (binding.outputEval !== undefined) return anchorFiles(await evaluateExpression(binding.outputEval, { ...scope, self: matches }, settings), outdir);
   if (binding.glob === undefined) return null;
   if (wantsList(type)) return matches;
   return matches[0] ?? null;
@@ -135,6 +144,28 @@ async function withFormat(value: unknown, format: unknown, scope: ExpressionScop
   if (!isRecord(value) || value.class !== 'File') return value;
   const f = typeof format === 'string' ? await evaluateExpression(format, { ...scope, self: value }, settings) : format;
   return { ...value, format: typeof f === 'string' ? expandIri(f, namespaces) : f };
+}
+
+/**
+ * Completes the File/Directory objects an expression made with a `path` or a relative
+ * `location` (relative to the output directory) but no absolute location: location,
+ * path, names, size and checksum from the file on disk; the object's own fields win.
+ * Objects with an absolute location (e.g. glob matches) are returned as they are.
+ */
+async function anchorFiles(value: unknown, outdir: string): Promise<unknown> {
+  if (Array.isArray(value)) return Promise.all(value.map((v) => anchorFiles(v, outdir)));
+  if (!isRecord(value)) return value;
+  if (value.class === 'File' || value.class === 'Directory') {
+    const loc = typeof value.location === 'string' ? value.location : typeof value.path === 'string' ? value.path : undefined;
+    if (loc === undefined || /^[A-Za-z][A-Za-z0-9+.-]*:/.test(loc) || loc.startsWith('_:')) return value;
+    const path = resolve(outdir, loc);
+    if (!existsSync(path)) return { ...value, location: pathToUri(path), path };
+    const full = value.class === 'File' ? await fileObject(path) : await directoryObject(path);
+    return { ...full, ...value, location: full.location, path };
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = await anchorFiles(v, outdir);
+  return out;
 }
 
 /** Fills path, size and checksum of Files named only by location (from cwl.output.json). */

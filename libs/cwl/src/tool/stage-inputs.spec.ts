@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
@@ -47,5 +47,24 @@ describe('stageInputs', () => {
     assert.deepEqual((staged.d as { listing: { basename: string }[] }).listing.map((e) => e.basename), ['big.txt', 'other', 'p.txt', 'small.txt']);
     const none = await stageInputs([{ id: 'd', type: 'Directory' }], { d: { class: 'Directory', location: url(dir) } }, options());
     assert.equal('listing' in (none.d as object), false);
+  });
+
+  it('re-reads a carried listing when the parameter asks for one, keeping what still describes the entries', async () => {
+    const d = join(tempDir(), 'd');
+    mkdirSync(d);
+    writeFileSync(join(d, 'kept'), 'k');
+    writeFileSync(join(d, 'added'), 'a');
+    const carried = {
+      class: 'Directory', location: url(d),
+      listing: [
+        { class: 'File', location: url(join(d, 'kept')), basename: 'kept', size: 1, checksum: 'sha1$stale', format: 'http://example.com/f' },
+        { class: 'File', location: url(join(d, 'gone')), basename: 'gone', size: 1 },
+      ],
+    };
+    const staged = await stageInputs([{ id: 'd', type: 'Directory', loadListing: 'shallow_listing' }], { d: carried }, options());
+    const listing = (staged.d as { listing: Record<string, unknown>[] }).listing;
+    assert.deepEqual(listing.map((e) => [e.basename, e.size, e.checksum, e.format]), [['added', 1, undefined, undefined], ['kept', 1, undefined, 'http://example.com/f']]);
+    const untouched = await stageInputs([{ id: 'd', type: 'Directory' }], { d: { ...carried, listing: carried.listing.slice(0, 1) } }, options());
+    assert.deepEqual((untouched.d as { listing: Record<string, unknown>[] }).listing.map((e) => [e.basename, e.checksum]), [['kept', 'sha1$stale']]);
   });
 });

@@ -233,12 +233,35 @@ async function stageDirectory(dir: CwlDirectory, spec: ValueSpec, options: Stage
   out.basename = wantName;
   if (out.listing === undefined && depth !== 'none') out.listing = await listDirectory(path, depth);
   else if (Array.isArray(out.listing)) {
+    // An explicit loadListing reads the directory as it is now: the listing an earlier
+    // step's output carries may be stale (InplaceUpdateRequirement lets a later step change it).
+    const current = spec.loadListing !== undefined && spec.loadListing !== 'none' ? refreshListing(out.listing, await listDirectory(path, spec.loadListing)) : out.listing;
     const plain: ValueSpec = { id: spec.id, loadContents: false, loadListing: 'deep' };
     const listing = [];
-    for (const entry of out.listing) listing.push(entry.class === 'Directory' ? await stageDirectory(entry, plain, options) : await stageFile(entry, plain, options));
+    for (const entry of current) listing.push(entry.class === 'Directory' ? await stageDirectory(entry, plain, options) : await stageFile(entry, plain, options));
     out.listing = listing;
   }
   return out;
+}
+
+/**
+ * The entries of `fresh` (read from disk), each merged over the `old` entry of the same
+ * name and class: the disk's location, size and listing win, the old entry's other
+ * fields (format, secondaryFiles) stay, and its checksum goes (the content may have changed).
+ */
+function refreshListing(old: readonly (CwlFile | CwlDirectory)[], fresh: readonly (CwlFile | CwlDirectory)[]): (CwlFile | CwlDirectory)[] {
+  return fresh.map((entry) => {
+    const known = old.find((o) => o.class === entry.class && (o.basename ?? basenameOfLocation(o.location ?? o.path)) === entry.basename);
+    if (!known) return entry;
+    if (entry.class === 'File') {
+      const { checksum: _stale, ...rest } = known as CwlFile;
+      return { ...rest, ...entry };
+    }
+    const freshListing = (entry as CwlDirectory).listing;
+    const merged: CwlDirectory = { ...(known as CwlDirectory), ...entry };
+    if (freshListing !== undefined) merged.listing = refreshListing((known as CwlDirectory).listing ?? [], freshListing);
+    return merged;
+  });
 }
 
 function basenameOfLocation(location: string | undefined): string {

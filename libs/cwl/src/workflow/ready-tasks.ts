@@ -14,7 +14,7 @@ import { cloneJson } from '../util/json';
 import { mergeSources } from './merge-sources';
 import { recordResult, finishStep, markDirty } from './record-result';
 import { planScatter } from './scatter';
-import { childPath, indexSuffix, inheritedOf, isTool, workflowOf } from './scope-navigation';
+import { childPath, indexSuffix, inheritedOf, isTool, overlayRequirements, workflowOf } from './scope-navigation';
 import { workflowOutputValues } from './workflow-outputs';
 import type { ScopeState, TaskSpec, WorkflowState } from './workflow-state.types';
 
@@ -138,9 +138,9 @@ async function startStep(
   const count = plan ? plan.count : 1;
   const stepState = { status: 'running' as const, shape: plan ? plan.shape : [], results: new Array<Record<string, unknown> | null>(count).fill(null), remaining: count };
   scope.steps[step.id] = stepState;
-  const settingsForStep = expressionSettings([...inherited.requirements, ...step.requirements, ...inherited.hints, ...step.hints], settings.timeoutMs);
-  const reqs = [...inherited.requirements, ...step.requirements];
-  const hints = [...inherited.hints, ...step.hints];
+  const reqs = overlayRequirements(inherited.requirements, step.requirements);
+  const hints = overlayRequirements(inherited.hints, step.hints);
+  const settingsForStep = expressionSettings([...reqs, ...hints], settings.timeoutMs);
   const run = step.run;
   const tool = isTool(run) ? inheritRequirements(run, reqs, hints) : undefined;
   const taskHints = saberHints(run, state.root, wf, step);

@@ -34,6 +34,16 @@ export function inheritedOf(state: WorkflowState, scope: ScopeState): { requirem
   return { requirements, hints };
 }
 
+/**
+ * `outer` with `inner` laid over it: an entry of `inner` replaces the `outer` entry of
+ * the same class (a step's ResourceRequirement overrides its workflow's), others are added.
+ */
+export function overlayRequirements(outer: readonly Requirement[], inner: readonly Requirement[]): Requirement[] {
+  const out = [...outer];
+  for (const r of inner) upsert(out, r);
+  return out;
+}
+
 function upsert(list: Requirement[], r: Requirement): void {
   const i = list.findIndex((x) => x.class === r.class);
   if (i >= 0) list[i] = r;

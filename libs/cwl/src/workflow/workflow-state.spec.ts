@@ -83,6 +83,20 @@ describe('workflow state machine', () => {
     assert.deepEqual(workflowOutputs(state), { out: ['five', 'six'] });
   });
 
+  it("gives a step's requirements precedence over its workflow's", async () => {
+    const wf = await load({
+      class: 'Workflow',
+      requirements: { ResourceRequirement: { coresMin: 4, coresMax: 4 }, EnvVarRequirement: { envDef: { A: 'wf' } } },
+      inputs: {}, outputs: {},
+      steps: { s: { run: { ...echo, hints: {} }, requirements: { ResourceRequirement: { coresMin: 1, coresMax: 1 } }, in: { x: { default: 1 } }, out: ['o'] } },
+    });
+    const { tasks } = await readyTasks(createWorkflowState(wf, {}, 'r'));
+    assert.deepEqual(tasks[0].tool.requirements.map((r) => ({ ...r })), [
+      { class: 'ResourceRequirement', coresMin: 1, coresMax: 1 },
+      { class: 'EnvVarRequirement', envDef: { A: 'wf' } },
+    ]);
+  });
+
   it('fails the run once, ignoring later events', async () => {
     const tool = await load(echo);
     const { state, tasks } = await readyTasks(createWorkflowState(tool, { x: 1 }, 'r'));
