@@ -1,7 +1,13 @@
 #!/usr/bin/env python3
-"""Optuna's TPE on a bench objective, for bench:optimize: reads a JSON job on stdin
-({function, seeds, trials}), prints one JSON line per seed: {"seed", "best_params"}.
-The objective functions are the same formulas as @saber/optimize's test functions."""
+"""Optuna's TPE on a bench objective, for bench:optimize: reads a JSON job as the first line of
+stdin and prints one JSON line per seed: {"seed", "best_params", "best_value"}.
+
+- {function, seeds, trials}: a test function, evaluated here (the same formulas as
+  @saber/optimize's test functions).
+- {objective, space, direction, seeds, trials}: an objective the bench evaluates (the XRM cell
+  detection), so Optuna scores exactly what SABER's samplers score: for every trial this prints
+  {"evaluate": params} and reads the value back from stdin as one JSON line {"value": v}.
+  `space` is the bench's search space (@saber/optimize dimensions: int, float, log float)."""
 import json
 import math
 import sys
@@ -43,8 +49,38 @@ def suggest(trial, name):
     }
 
 
+def suggest_space(trial, space):
+    params = {}
+    for d in space:
+        if d["kind"] == "int":
+            params[d["name"]] = trial.suggest_int(d["name"], d["low"], d["high"], step=d.get("step", 1))
+        elif d["kind"] == "float":
+            params[d["name"]] = trial.suggest_float(d["name"], d["low"], d["high"], log=d.get("log", False))
+        else:
+            raise ValueError(f"optuna-tpe.py: unsupported dimension kind {d['kind']!r} ({d['name']})")
+    return params
+
+
+def evaluate_remote(params):
+    """Asks the bench (our parent) to evaluate params; its answer is the next line of stdin."""
+    print(json.dumps({"evaluate": params}), flush=True)
+    line = sys.stdin.readline()
+    if not line:
+        raise RuntimeError("optuna-tpe.py: the bench closed stdin before answering an evaluation")
+    return json.loads(line)["value"]
+
+
+def main_remote(job):
+    for seed in job["seeds"]:
+        study = optuna.create_study(direction=job["direction"], sampler=optuna.samplers.TPESampler(seed=seed))
+        study.optimize(lambda trial: evaluate_remote(suggest_space(trial, job["space"])), n_trials=job["trials"])
+        print(json.dumps({"seed": seed, "best_params": study.best_params, "best_value": study.best_value}), flush=True)
+
+
 def main():
-    job = json.load(sys.stdin)
+    job = json.loads(sys.stdin.readline())
+    if "space" in job:
+        return main_remote(job)
     name = job["function"]
     for seed in job["seeds"]:
         noise = __import__("random").Random(seed)
@@ -59,7 +95,7 @@ def main():
 
         study = optuna.create_study(direction="minimize", sampler=optuna.samplers.TPESampler(seed=seed))
         study.optimize(objective, n_trials=job["trials"])
-        print(json.dumps({"seed": seed, "best_params": study.best_params}), flush=True)
+        print(json.dumps({"seed": seed, "best_params": study.best_params, "best_value": study.best_value}), flush=True)
 
 
 if __name__ == "__main__":
