@@ -16,6 +16,22 @@ describe('BatchLinger', () => {
     assert.ok(performance.now() - t < 25, 'released at once');
   });
 
+  it('waits the time asked for, and cut() ends only the waits of now', async () => {
+    const linger = new BatchLinger(1000);
+    let t = performance.now();
+    await linger.wait(30);
+    const waited = performance.now() - t;
+    assert.ok(waited >= 25 && waited < 900, `waited ${waited} ms`);
+    const pending = linger.wait();
+    t = performance.now();
+    linger.cut();
+    await pending;
+    assert.ok(performance.now() - t < 100, 'cut at once');
+    t = performance.now();
+    await linger.wait(30);
+    assert.ok(performance.now() - t >= 25, 'later waits wait again');
+  });
+
   it('does not wait with 0 ms', async () => {
     const t = performance.now();
     await new BatchLinger(0).wait();

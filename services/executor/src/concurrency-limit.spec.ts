@@ -30,6 +30,25 @@ describe('ConcurrencyLimit', () => {
     assert.equal(limit.running, 0);
   });
 
+  it('hands out slots that are given back once, however often release is called', async () => {
+    const limit = new ConcurrencyLimit(1);
+    const release = await limit.acquire();
+    assert.equal(limit.running, 1);
+    let second = false;
+    const waiting = limit.acquire().then((r) => {
+      second = true;
+      return r;
+    });
+    await new Promise((r) => setImmediate(r));
+    assert.equal(second, false, 'waits while the slot is held');
+    release();
+    release();
+    const next = await waiting;
+    assert.equal(limit.running, 1, 'the slot passed to the waiter; the second release changed nothing');
+    next();
+    assert.equal(limit.running, 0);
+  });
+
   it('rejects a limit below one', () => {
     assert.throws(() => new ConcurrencyLimit(0), /concurrency limit must be at least 1, got 0/);
   });

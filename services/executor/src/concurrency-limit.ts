@@ -13,15 +13,29 @@ export class ConcurrencyLimit {
 
   /** Runs `fn` when a slot is free; the slot is released when it settles. */
   async run<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.active >= this.slots) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    else this.active++;
+    const release = await this.acquire();
     try {
       return await fn();
     } finally {
+      release();
+    }
+  }
+
+  /**
+   * Takes a slot once one is free (in order of arrival). Resolves to the function
+   * that gives it back; calling that function again does nothing.
+   */
+  async acquire(): Promise<() => void> {
+    if (this.active >= this.slots) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.active++;
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
       const next = this.waiting.shift();
       if (next) next(); // the slot passes straight to the next waiter
       else this.active--;
-    }
+    };
   }
 
   /** Tasks running now. */

@@ -5,13 +5,14 @@ import { StepCompleted, StepFailed, StepStarted, StepTask, StepTaskBatch, batchE
 import { ContentHasher, isCacheable, stepCacheKey, type CwlTool } from '@saber/cwl';
 import { BUS, EventPublisher, SABER_CONFIG } from '@saber/runtime';
 import { contextFromTraceparent, withSpan, SpanKind } from '@saber/telemetry';
+import { mkdir } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EXECUTION_BACKEND, type ExecutionBackend } from './backends/execution-backend';
 import { StepCache, type CacheEntry } from './cache/step-cache';
 import { ConcurrencyLimit } from './concurrency-limit';
-import { ScratchPool } from './scratch-pool';
+import { ScratchPool, type Scratch } from './scratch-pool';
 import { recordResult, recordedResult } from './result-record';
 import { classifyError, classifyExit, type Failure } from './failure';
 
@@ -30,8 +31,10 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
   private readonly abort = new AbortController();
   /** Identifies this executor in events: host and process id. */
   readonly executorId = `${hostname()}-${process.pid}`;
-  /** Tasks (single or batch elements) running at once. */
+  /** Tasks (single or batch elements) whose tools run at once. */
   private readonly limit: ConcurrencyLimit;
+  /** Tasks being prepared at once (cache lookup, output directory); see {@link execute}. */
+  private readonly preparing: ConcurrencyLimit;
   private readonly cache: StepCache;
   private readonly hasher = new ContentHasher();
   private readonly scratch = new ScratchPool(tmpdir());
@@ -49,6 +52,7 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
     private readonly publisher: EventPublisher,
   ) {
     this.limit = new ConcurrencyLimit(config.executorConcurrency);
+    this.preparing = new ConcurrencyLimit(config.executorConcurrency);
     this.cache = new StepCache(config.cacheDir);
     this.replayable = !isEmbedded(config);
   }
@@ -79,7 +83,7 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
     // Retry by redelivery while attempts remain.
     const canRetry = attempt < Math.min(task.maxAttempts, this.config.maxDeliver);
     if (attempt > 1 && (await this.replayRecorded(task))) return;
-    const outcome = await this.heartbeating(msg, () => this.limit.run(() => this.attempt(task, attempt, canRetry)));
+    const outcome = await this.heartbeating(msg, () => this.attempt(task, attempt, canRetry));
     if (outcome === 'retry') msg.nak(retryDelayMs(attempt));
   }
 
@@ -97,7 +101,7 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
       const task = batchElementTask(batch, i);
       if (base > 0 && (await this.replayRecorded(task))) return;
       for (let t = 1; ; t++) {
-        const outcome = await this.limit.run(() => this.attempt(task, base + t, t < batch.maxAttempts));
+        const outcome = await this.attempt(task, base + t, t < batch.maxAttempts);
         if (outcome !== 'retry' || this.abort.signal.aborted) return;
         await sleep(retryDelayMs(t), this.abort.signal);
       }
@@ -153,8 +157,8 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
       cached: true,
       finishedAt: now,
     };
-    await this.publisher.publish(StepCompleted, event, { msgId: resultId });
     if (this.replayable) await recordResult(task.outputUri, { kind: 'completed', msgId: resultId, event });
+    await this.publisher.publish(StepCompleted, event, { msgId: resultId });
     this.log.log(`run ${task.runId} task ${task.taskId}: reused the result of ${hit.taskId} (step cache)`);
     return 'done';
   }
@@ -200,13 +204,46 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
     );
   }
 
+  /**
+   * An attempt in two stages, each with `executorConcurrency` slots, so that one
+   * task's bookkeeping overlaps another's tool. Preparing: the step cache lookup
+   * (a hit ends the attempt here) and the attempt's output directory. Running: from
+   * step.started until the tool's process has ended. Collecting the outputs,
+   * publishing the result and cleaning up hold no slot.
+   */
   private async execute(task: StepTask, attempt: number, canRetry: boolean): Promise<'done' | 'retry'> {
+    const endPreparing = await this.preparing.acquire();
+    let release: (() => void) | undefined;
+    try {
+      const cacheKey = await this.cacheKeyOf(task);
+      const hit = cacheKey ? await this.cache.lookup(cacheKey) : undefined;
+      if (hit) return await this.reportCached(task, attempt, hit);
+      // Every attempt gets its own directory, so a retry never sees a crashed
+      // attempt's files. A command line tool's is made here; when that fails, the
+      // backend tries again (and reports). An ExpressionTool gets none.
+      const outdir = join(fileURLToPath(task.outputUri), `attempt-${attempt}`);
+      const outdirMade = (task.tool as { class?: unknown }).class === 'CommandLineTool' && (await mkdir(outdir, { recursive: true }).then(() => true, () => false));
+      release = await this.limit.acquire();
+      endPreparing();
+      return await this.runTool(task, attempt, canRetry, { cacheKey, outdir, outdirMade }, release);
+    } finally {
+      endPreparing();
+      release?.();
+    }
+  }
+
+  /** The running stage of {@link execute}; calls `release` once the tool's process has ended. */
+  private async runTool(
+    task: StepTask,
+    attempt: number,
+    canRetry: boolean,
+    prepared: { cacheKey: string | undefined; outdir: string; outdirMade: boolean },
+    release: () => void,
+  ): Promise<'done' | 'retry'> {
+    const { cacheKey, outdir, outdirMade } = prepared;
     const ids = `run ${task.runId} task ${task.taskId} attempt ${attempt}`;
     const key = { runId: task.runId, stepId: task.stepId, taskId: task.taskId, attempt };
     const resultId = `${task.taskId}#${attempt}:result`;
-    const cacheKey = await this.cacheKeyOf(task);
-    const hit = cacheKey ? await this.cache.lookup(cacheKey) : undefined;
-    if (hit) return this.reportCached(task, attempt, hit);
     // Announced while the tool starts; awaited before the result is published, so
     // step.started always precedes step.completed/failed on the stream.
     const started = this.publisher.publish(
@@ -214,21 +251,18 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
       { ...key, executorId: this.executorId, backend: this.backend.name, startedAt: new Date().toISOString() },
       { msgId: `${task.taskId}#${attempt}:started` },
     );
-    const outdir = join(fileURLToPath(task.outputUri), `attempt-${attempt}`);
-    let scratch: string | undefined;
+    let scratch: Scratch | undefined;
     let failure: Failure | null = null;
     let result;
     try {
-      // Every attempt gets its own directory, so a retry never sees a crashed
-      // attempt's files; the backend creates it.
       scratch = await this.scratch.acquire();
-      result = await withSpan('saber.tool', { 'saber.task_id': task.taskId, 'saber.backend': this.backend.name }, () =>
-        this.backend.run(task, { outdir, tmpdir: scratch!, signal: this.abort.signal }),
-      );
+      const context = { outdir, tmpdir: scratch.tmpdir, logdir: scratch.logdir, dirsReady: outdirMade, signal: this.abort.signal, toolEnded: release };
+      result = await withSpan('saber.tool', { 'saber.task_id': task.taskId, 'saber.backend': this.backend.name }, () => this.backend.run(task, context));
       failure = classifyExit(task.tool, result);
     } catch (e) {
       failure = classifyError(e);
     } finally {
+      release();
       if (scratch) await this.scratch.release(scratch);
     }
     await started;
@@ -245,8 +279,8 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
         cached: false,
         finishedAt,
       };
-      await this.publisher.publish(StepCompleted, event, { msgId: resultId });
       if (this.replayable) await recordResult(task.outputUri, { kind: 'completed', msgId: resultId, event });
+      await this.publisher.publish(StepCompleted, event, { msgId: resultId });
       if (cacheKey) await this.storeInCache(cacheKey, event);
       this.log.debug(`${ids} completed in ${result.costSeconds.toFixed(3)} s`);
       return 'done';
@@ -266,10 +300,9 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
       executorId: this.executorId,
       finishedAt,
     };
+    if (!retry && this.replayable) await recordResult(task.outputUri, { kind: 'failed', msgId: resultId, event });
     await this.publisher.publish(StepFailed, event, { msgId: resultId });
-    if (retry) return 'retry';
-    if (this.replayable) await recordResult(task.outputUri, { kind: 'failed', msgId: resultId, event });
-    return 'done';
+    return retry ? 'retry' : 'done';
   }
 }
 

@@ -12,11 +12,12 @@ export type RecordedResult =
   | { kind: 'failed'; msgId: string; event: StepFailed };
 
 /**
- * Records a task's final result beside its outputs, after it was published. When a
- * message is delivered again (its executor died after publishing some results but
- * before the acknowledgement: a whole batch, or one task in the short window before
- * its ack), the executor re-publishes the recorded result with its original dedupe
- * id instead of running the tool again, so a result is never recorded twice.
+ * Records a task's final result beside its outputs, just before it is published.
+ * When a message is delivered again (its executor died after recording some results
+ * but before the acknowledgement: a whole batch, or one task in the short window
+ * before its ack), the executor re-publishes the recorded result with its original
+ * dedupe id instead of running the tool again, so a result is never recorded twice
+ * (recording first leaves no moment at which a result is out but not recorded).
  * A torn file (a crash while writing) reads as absent. Only distributed executors
  * write it: in embedded mode nothing is ever redelivered to another process.
  */

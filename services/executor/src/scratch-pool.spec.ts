@@ -9,19 +9,24 @@ describe('ScratchPool', () => {
   const parent = mkdtempSync(join(tmpdir(), 'saber-scratch-spec-'));
   after(() => rmSync(parent, { recursive: true, force: true }));
 
-  it('hands out empty directories, reuses released ones emptied, and removes all at close', async () => {
+  it('hands out empty tmpdirs, reuses released ones emptied (keeping the log files), and removes all at close', async () => {
     const pool = new ScratchPool(parent);
     const a = await pool.acquire();
     const b = await pool.acquire();
-    assert.notEqual(a, b);
-    writeFileSync(join(a, 'stderr.txt'), 'old output');
-    mkdirSync(join(a, 'nested', 'deep'), { recursive: true });
-    writeFileSync(join(a, 'nested', 'deep', 'f'), 'x');
+    assert.notEqual(a.tmpdir, b.tmpdir);
+    assert.notEqual(a.logdir, b.logdir);
+    assert.deepEqual(readdirSync(a.tmpdir), []);
+    writeFileSync(join(a.logdir, 'stderr.txt'), 'old output');
+    writeFileSync(join(a.tmpdir, 'left-over'), 'x');
+    mkdirSync(join(a.tmpdir, 'nested', 'deep'), { recursive: true });
+    writeFileSync(join(a.tmpdir, 'nested', 'deep', 'f'), 'x');
     await pool.release(a);
-    assert.deepEqual(readdirSync(a), [], 'emptied');
+    assert.deepEqual(readdirSync(a.tmpdir), [], 'emptied');
+    assert.equal(existsSync(join(a.logdir, 'stderr.txt')), true, 'log files are kept (truncated by the next start)');
     assert.equal(await pool.acquire(), a, 'reused');
     assert.equal(readdirSync(parent).length, 2);
     pool.close();
-    assert.equal(existsSync(a) || existsSync(b), false);
+    assert.equal(existsSync(a.logdir) || existsSync(b.logdir), false);
+    assert.deepEqual(readdirSync(parent), []);
   });
 });

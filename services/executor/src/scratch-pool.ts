@@ -1,42 +1,62 @@
 import { rmSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
+/** A scratch area for one attempt. */
+export interface Scratch {
+  /** The tool's `runtime.tmpdir`: empty when handed out. */
+  tmpdir: string;
+  /**
+   * Where the stdout and stderr that a tool does not capture itself go
+   * (`stdout.txt`, `stderr.txt`). Kept from one attempt to the next: each start
+   * truncates them.
+   */
+  logdir: string;
+}
+
 /**
- * Scratch directories (a tool's `runtime.tmpdir`) reused from one attempt to the
- * next: emptied after each attempt instead of created and removed. Creating and
- * removing a directory are the most expensive file-system calls of a small task on
- * many disks (on ext4 mounted with `discard`, a removed directory's block is
- * trimmed synchronously: about 4 ms).
+ * Scratch areas reused from one attempt to the next: emptied after each attempt
+ * instead of created and removed. Creating and removing files and directories are
+ * the most expensive file-system calls of a small task on many disks: on ext4
+ * mounted with `discard`, a removed directory's block is trimmed synchronously
+ * (about 4 ms), and without a journal every file created scans past the inodes
+ * removed in the last minutes. So the log files stay (truncated at each start),
+ * and only what a tool left in its tmpdir is removed.
  */
 export class ScratchPool {
-  private readonly free: string[] = [];
-  private readonly all = new Set<string>();
+  private readonly free: Scratch[] = [];
+  /** Root directory of every scratch area handed out. */
+  private readonly all = new Map<Scratch, string>();
 
   /** @param parent directory the scratch directories are made in (the OS temp dir by default) */
   constructor(private readonly parent: string) {}
 
-  /** An empty scratch directory, for one attempt. */
-  async acquire(): Promise<string> {
-    const dir = this.free.pop() ?? (await mkdtemp(join(this.parent, 'saber-task-')));
-    this.all.add(dir);
-    return dir;
+  /** An empty scratch area, for one attempt. */
+  async acquire(): Promise<Scratch> {
+    const reused = this.free.pop();
+    if (reused) return reused;
+    const root = await mkdtemp(join(this.parent, 'saber-task-'));
+    const scratch = { tmpdir: join(root, 'tmp'), logdir: root };
+    await mkdir(scratch.tmpdir);
+    this.all.set(scratch, root);
+    return scratch;
   }
 
-  /** Empties `dir` and keeps it for the next attempt (removes it when it cannot be emptied). */
-  async release(dir: string): Promise<void> {
+  /** Empties the tmpdir of `scratch` and keeps it for the next attempt (removes it when it cannot be emptied). */
+  async release(scratch: Scratch): Promise<void> {
     try {
-      for (const name of await readdir(dir)) await rm(join(dir, name), { recursive: true, force: true });
-      this.free.push(dir);
+      for (const name of await readdir(scratch.tmpdir)) await rm(join(scratch.tmpdir, name), { recursive: true, force: true });
+      this.free.push(scratch);
     } catch {
-      this.all.delete(dir);
-      await rm(dir, { recursive: true, force: true });
+      const root = this.all.get(scratch);
+      this.all.delete(scratch);
+      if (root) await rm(root, { recursive: true, force: true });
     }
   }
 
   /** Removes every scratch directory (at shutdown). */
   close(): void {
-    for (const dir of this.all) rmSync(dir, { recursive: true, force: true });
+    for (const root of this.all.values()) rmSync(root, { recursive: true, force: true });
     this.all.clear();
     this.free.length = 0;
   }

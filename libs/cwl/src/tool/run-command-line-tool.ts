@@ -13,6 +13,7 @@ import { prepareContainerRun } from './container-run';
 import { stageInitialWorkDir } from './initial-workdir';
 import { defaultListing } from './load-listing';
 import { findRequirement } from './requirements';
+import { resourceRuntime } from './resource-runtime';
 import { saberHints } from './saber-hints';
 import { parseMetrics } from './score-metrics';
 import { spawnProcess } from './spawn-process';
@@ -36,8 +37,7 @@ const HOST_CORES = availableParallelism();
 export async function runCommandLineTool(tool: CommandLineTool, inputs: Record<string, unknown>, options: RunToolOptions): Promise<ToolRunResult> {
   const outdir = resolve(options.outdir);
   const tmpdir = resolve(options.tmpdir);
-  await mkdir(outdir, { recursive: true });
-  await mkdir(tmpdir, { recursive: true });
+  if (options.createDirs !== false) await Promise.all([mkdir(outdir, { recursive: true }), mkdir(tmpdir, { recursive: true })]);
   const settings = expressionSettings([...tool.requirements, ...tool.hints], options.expressionTimeoutMs);
   const runtime: Record<string, unknown> = {
     outdir, tmpdir, cores: options.cores ?? HOST_CORES, ram: options.ramMiB ?? 1024, outdirSize: 1024, tmpdirSize: 1024, exitCode: null,
@@ -49,6 +49,14 @@ export async function runCommandLineTool(tool: CommandLineTool, inputs: Record<s
     formatCheck: tool.$schemas ? 'lenient' : 'strict',
     evaluate: (text, self) => evaluateExpression(text, { inputs: resolved, self, runtime }, settings),
   });
+  // runtime.cores / ram / outdirSize / tmpdirSize from the ResourceRequirement (its minimum, else
+  // its maximum, rounded up), evaluated against the staged inputs; the options are the fallbacks.
+  Object.assign(
+    runtime,
+    await resourceRuntime(findRequirement(tool, 'ResourceRequirement'), { inputs: staged, runtime: { outdir, tmpdir } }, settings, {
+      cores: options.cores ?? HOST_CORES, ram: options.ramMiB ?? 1024, outdirSize: 1024, tmpdirSize: 1024,
+    }),
+  );
   const hostScope: ExpressionScope = { inputs: staged, runtime };
   const docker = options.container ? findRequirement(tool, 'DockerRequirement') : undefined;
   // In a container the tool sees container paths; outputs are still collected on the host.
@@ -60,8 +68,9 @@ export async function runCommandLineTool(tool: CommandLineTool, inputs: Record<s
 
   const stdoutName = await streamName(tool.stdout, tool.outputs.some((o) => o.type === 'stdout'), scope, settings);
   const stderrName = await streamName(tool.stderr, tool.outputs.some((o) => o.type === 'stderr'), scope, settings);
-  const stdoutPath = stdoutName !== undefined ? join(outdir, stdoutName) : join(tmpdir, 'stdout.txt');
-  const stderrPath = stderrName !== undefined ? join(outdir, stderrName) : join(tmpdir, 'stderr.txt');
+  const logDir = options.logDir !== undefined ? resolve(options.logDir) : tmpdir;
+  const stdoutPath = stdoutName !== undefined ? join(outdir, stdoutName) : join(logDir, 'stdout.txt');
+  const stderrPath = stderrName !== undefined ? join(outdir, stderrName) : join(logDir, 'stderr.txt');
   const stdinRef = tool.stdin !== undefined ? await evaluateExpression(tool.stdin, scope, settings) : undefined;
   const stdinFile = typeof stdinRef === 'string' ? (stdinRef.startsWith('file:') ? locationToPath(stdinRef) : stdinRef) : undefined;
   const stdinPath = stdinFile !== undefined && box ? (box.toHost(stdinFile) ?? stdinFile) : stdinFile;

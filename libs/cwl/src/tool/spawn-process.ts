@@ -57,10 +57,11 @@ export function spawnProcess(req: SpawnRequest): Promise<SpawnOutcome> {
       finish();
       reject(err);
     });
+    // No last sample at exit: the process is already reaped by then (its /proc entry
+    // is gone, or belongs to another process).
     child.once('exit', (code) => {
-      const last = sampleHighWater(child.pid);
       finish();
-      resolve({ exitCode: code, killed, durationMs: Date.now() - started, peakMemoryBytes: Math.max(peak ?? 0, last ?? 0) || undefined });
+      resolve({ exitCode: code, killed, durationMs: Date.now() - started, peakMemoryBytes: peak || undefined });
     });
   });
 }

@@ -8,6 +8,18 @@ export interface RunToolOptions {
   outdir: string;
   /** Scratch directory (created if missing); `runtime.tmpdir` and `$TMPDIR`. */
   tmpdir: string;
+  /**
+   * Existing directory for the stdout and stderr that the tool does not capture
+   * itself (`stdout.txt`, `stderr.txt`, truncated at the start). Default: `tmpdir`.
+   * A caller that runs tools one after another can keep these files instead of
+   * creating and removing them for every run.
+   */
+  logDir?: string;
+  /**
+   * Create `outdir` and `tmpdir` when missing (default true). False when the caller
+   * made both (an executor prepares them before the tool's turn comes).
+   */
+  createDirs?: boolean;
   /** Extra environment variables (EnvVarRequirement wins over these). */
   env?: Record<string, string>;
   /** Aborting kills the tool's process group; the result has `status: 'killed'`. */
@@ -16,9 +28,9 @@ export interface RunToolOptions {
   timeoutMs?: number;
   /** Time limit of one JavaScript expression in ms (default 1000). */
   expressionTimeoutMs?: number;
-  /** `runtime.cores` (default: available CPUs). */
+  /** `runtime.cores` when the tool has no ResourceRequirement saying otherwise (default: available CPUs). */
   cores?: number;
-  /** `runtime.ram` in MiB (default 1024). */
+  /** `runtime.ram` in MiB when the tool has no ResourceRequirement saying otherwise (default 1024). */
   ramMiB?: number;
   /** Starts the process (default: spawn from this process; see ForkServerLauncher). */
   launcher?: ProcessLauncher;

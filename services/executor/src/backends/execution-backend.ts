@@ -4,10 +4,23 @@ import type { StepTask } from '@saber/contracts';
 export interface ExecutionContext {
   /** Fresh, empty directory for this attempt: the tool's working and output directory. */
   outdir: string;
-  /** Scratch directory, removed after the attempt. */
+  /** Scratch directory, emptied after the attempt. */
   tmpdir: string;
+  /** True when `outdir` and `tmpdir` exist already; otherwise the backend creates them. */
+  dirsReady?: boolean;
+  /**
+   * Where the stdout and stderr that the tool does not capture itself go (kept
+   * between attempts; truncated at each start). Default: `tmpdir`.
+   */
+  logdir?: string;
   /** Aborted when the executor shuts down or the task must stop. */
   signal: AbortSignal;
+  /**
+   * Called once the tool's process (or container) has ended, before its outputs
+   * are collected: the executor's slot then goes to the next task. A backend that
+   * never calls it holds the slot until `run` settles.
+   */
+  toolEnded?: () => void;
 }
 
 /** What a backend reports for one attempt. */

@@ -30,6 +30,11 @@ export async function tailOf(path: string | undefined, bytes = STDERR_TAIL_BYTES
   }
 }
 
+/** `launch`, calling `ended` once a launch settles (the process ended, or could not start). */
+function endNotifying<R, O>(launch: (request: R) => Promise<O>, ended: () => void): (request: R) => Promise<O> {
+  return (request) => launch(request).finally(ended);
+}
+
 /**
  * Runs tools as local processes (like `cwltool --no-container`): a fresh working
  * directory per attempt, stdout/stderr captured to files, exit code, CWL output
@@ -42,6 +47,15 @@ export class LocalProcessBackend implements ExecutionBackend, OnModuleDestroy {
   private readonly log = new Logger('executor.local');
   /** Tools are spawned from a small helper process: fork() cost grows with this process's memory. */
   private readonly launcher = new ForkServerLauncher();
+  /** Warnings already logged, by text: a sweep of 1,000 blocks says "DockerRequirement ignored" once, not 4,000 times. */
+  private readonly warned = new Set<string>();
+
+  /** Logs a tool warning the first time its text appears in this process (the task result still carries every one). */
+  private warnOnce(taskId: string, warning: string): void {
+    if (this.warned.has(warning)) return;
+    if (this.warned.size < 1000) this.warned.add(warning);
+    this.log.warn(`${taskId}: ${warning} (said once per executor process)`);
+  }
 
   async onModuleDestroy(): Promise<void> {
     await this.launcher.close();
@@ -67,8 +81,19 @@ export class LocalProcessBackend implements ExecutionBackend, OnModuleDestroy {
       return { outputs, exitCode: 0, status: 'success', costSeconds: (performance.now() - started) / 1000, peakMemoryBytes: 0, stderrTail: '', metrics: {}, warnings: [] };
     }
     if (tool.class !== 'CommandLineTool') throw new Error(`cannot execute a process of class ${String((tool as { class?: unknown }).class)}`);
-    const r = await runCommandLineTool(tool, task.inputs, { outdir: context.outdir, tmpdir: context.tmpdir, signal: context.signal, launcher: this.launcher, ...extra });
-    for (const w of r.warnings ?? []) this.log.warn(`${task.taskId}: ${w}`);
+    const options: RunToolOptions = {
+      outdir: context.outdir, tmpdir: context.tmpdir, logDir: context.logdir, createDirs: !context.dirsReady, signal: context.signal, launcher: this.launcher, ...extra,
+    };
+    const ended = context.toolEnded;
+    if (ended) {
+      // The slot is given back as soon as the process ends; outputs are collected after.
+      const local = this.launcher;
+      options.launcher = { launch: endNotifying((request) => local.launch(request), ended), close: () => local.close() };
+      const box = options.container;
+      if (box) options.container = { ...box, launcher: { launch: endNotifying((request) => box.launcher.launch(request), ended) } };
+    }
+    const r = await runCommandLineTool(tool, task.inputs, options);
+    for (const w of r.warnings ?? []) this.warnOnce(task.taskId, w);
     return {
       outputs: r.outputs,
       exitCode: r.exitCode ?? SIGNAL_EXIT,

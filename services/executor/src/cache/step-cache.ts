@@ -3,6 +3,13 @@ import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/**
+ * Names this process's temporary files apart from other writers' (other executors
+ * share the cache directory); a counter tells its own apart.
+ */
+const TMP_TAG = randomBytes(6).toString('hex');
+let tmpCount = 0;
+
 /** A reusable result: what step.completed reported for the run that produced it. */
 export interface CacheEntry {
   key: string;
@@ -60,7 +67,7 @@ export class StepCache {
       await mkdir(shard, { recursive: true });
       this.shards.add(shard);
     }
-    const tmp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
+    const tmp = `${path}.${TMP_TAG}-${++tmpCount}.tmp`;
     await writeFile(tmp, JSON.stringify(entry));
     await rename(tmp, path);
   }
