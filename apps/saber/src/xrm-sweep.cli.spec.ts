@@ -87,4 +87,21 @@ describe('the XRM workflow as a block sweep (saber deploy, embedded)', () => {
     assert.equal(densities(whole.merged.densities!)[0].voxels, 64 ** 3);
     assert.equal(densities(whole.merged.densities!)[0].detections, found.length);
   });
+
+  it('runs the README demo (workflows/xrm/demo/xrm-demo.mjs) end to end, here on a 64³ volume, and prints where its results are and their scores', () => {
+    const out = join(dir, 'demo');
+    const r = spawnSync(process.execPath, [join(ROOT, 'workflows/xrm/demo/xrm-demo.mjs'), '--size', '64', '--block', '32', '--halo', '20', '--train-size', '48', '--out', out], {
+      cwd: ROOT, env: { PATH: process.env.PATH }, encoding: 'utf8', timeout: 300_000,
+    });
+    assert.equal(r.status, 0, r.stderr);
+    const last = r.stdout.trimEnd().split('\n').at(-1)!;
+    const m = /^xrm-demo: size=64 blocks=8 cells=(\d+) f1=([01]\.\d{3}) dice=([01]\.\d{3}) sweep_seconds=[0-9.]+ seconds=\d+/.exec(last);
+    assert.ok(m, last);
+    assert.ok(Number(m[3]) > 0.5, `vessel Dice ${m[3]}`);
+    const csv = /^cells: +(\S+\.csv) \(and \.json\)$/m.exec(r.stdout)?.[1];
+    assert.ok(csv, r.stdout);
+    assert.equal(readFileSync(csv, 'utf8').trimEnd().split('\n').length, Number(m[1]) + 1, 'a header and one row per cell');
+    assert.match(r.stdout, /^vessels: +zarr:\/\/\/\S+\.zarr, precomputed:\/\/\/\S+\.precomputed$/m);
+    assert.match(r.stdout, /^ {2}region 1: \d+ cells in 262144 voxels/m);
+  });
 });
