@@ -5,9 +5,9 @@ import { StepCompleted, StepFailed, StepStarted, StepTask, StepTaskBatch, batchE
 import { ContentHasher, isCacheable, stepCacheKey, type CwlTool } from '@saber/cwl';
 import { BUS, EventPublisher, SABER_CONFIG } from '@saber/runtime';
 import { contextFromTraceparent, withSpan, SpanKind } from '@saber/telemetry';
-import { mkdir } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EXECUTION_BACKEND, type ExecutionBackend } from './backends/execution-backend';
 import { StepCache, type CacheEntry } from './cache/step-cache';
@@ -222,7 +222,7 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
       // attempt's files. A command line tool's is made here; when that fails, the
       // backend tries again (and reports). An ExpressionTool gets none.
       const outdir = join(fileURLToPath(task.outputUri), `attempt-${attempt}`);
-      const outdirMade = (task.tool as { class?: unknown }).class === 'CommandLineTool' && (await mkdir(outdir, { recursive: true }).then(() => true, () => false));
+      const outdirMade = (task.tool as { class?: unknown }).class === 'CommandLineTool' && makeDir(outdir);
       release = await this.limit.acquire();
       endPreparing();
       return await this.runTool(task, attempt, canRetry, { cacheKey, outdir, outdirMade }, release);
@@ -335,5 +335,33 @@ function safeJson(msg: BusMessage): unknown {
     return msg.json();
   } catch (e) {
     return { malformed: (e as Error).message };
+  }
+}
+
+/**
+ * Makes a task's attempt directory `dir` (synchronously: see StepCache); false
+ * when that fails. The task directory above it is usually new: making it first
+ * saves the failed call with which a recursive mkdir would start.
+ */
+function makeDir(dir: string): boolean {
+  try {
+    mkdirSync(dirname(dir));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') return makeDirs(dir);
+  }
+  try {
+    mkdirSync(dir);
+    return true;
+  } catch {
+    return makeDirs(dir);
+  }
+}
+
+function makeDirs(dir: string): boolean {
+  try {
+    mkdirSync(dir, { recursive: true });
+    return true;
+  } catch {
+    return false;
   }
 }

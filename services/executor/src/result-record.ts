@@ -1,4 +1,5 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { StepCompleted, StepFailed } from '@saber/contracts';
@@ -25,11 +26,11 @@ export async function recordResult(outputUri: string, result: RecordedResult): P
   const dir = fileURLToPath(outputUri);
   const text = JSON.stringify(result);
   try {
-    await writeFile(join(dir, RESULT_FILE), text);
+    writeFileSync(join(dir, RESULT_FILE), text); // small and local: see StepCache on synchronous calls
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-    await mkdir(dir, { recursive: true }); // a tool that wrote no files (an ExpressionTool)
-    await writeFile(join(dir, RESULT_FILE), text);
+    mkdirSync(dir, { recursive: true }); // a tool that wrote no files (an ExpressionTool)
+    writeFileSync(join(dir, RESULT_FILE), text);
   }
 }
 

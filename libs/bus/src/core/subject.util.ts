@@ -31,8 +31,27 @@ export function assertFilter(stream: StreamName, filter: string): void {
   });
 }
 
+/** Results of {@link subjectMatches}: subjects repeat (they carry no ids), so most checks are a lookup. */
+const matchMemo = new Map<string, Map<string, boolean>>();
+const MEMO_LIMIT = 4096;
+
 /** True when the concrete `subject` matches `filter` (NATS `*` and `>` wildcards). */
 export function subjectMatches(filter: string, subject: string): boolean {
+  let byFilter = matchMemo.get(filter);
+  if (!byFilter) {
+    if (matchMemo.size >= MEMO_LIMIT) matchMemo.clear();
+    matchMemo.set(filter, (byFilter = new Map()));
+  }
+  let r = byFilter.get(subject);
+  if (r === undefined) {
+    r = tokensMatch(filter, subject);
+    if (byFilter.size >= MEMO_LIMIT) byFilter.clear();
+    byFilter.set(subject, r);
+  }
+  return r;
+}
+
+function tokensMatch(filter: string, subject: string): boolean {
   const f = filter.split('.');
   const s = subject.split('.');
   for (let i = 0; i < f.length; i++) {
