@@ -62,6 +62,7 @@ for (const key of picked) {
   const saberSeconds = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`saber deploy failed (exit ${r.status}):\n${r.stderr.slice(-3000)}`);
   const sweep = JSON.parse(r.stdout);
+  writeFileSync(p(`deploy-${name}.json`), r.stdout); // the sweep's summary, for a closer look
   const cells = sweep.merged[0].results.find((m) => m.output === 'cells').count;
   const row = { name, voxels, blocks: sweep.total, cells, saberSeconds, toolSeconds: sweep.costSeconds };
   console.log(`${name}: saber ${sweep.total} blocks in ${saberSeconds.toFixed(1)} s (${(voxels / 1e6 / saberSeconds).toFixed(2)} MVox/s; ${sweep.costSeconds.toFixed(1)} tool-seconds), ${cells} cells`);

@@ -66,8 +66,15 @@ export interface PixelClassifierModel {
   readonly training: { readonly samples: number; readonly oobAccuracy?: number; readonly images: string[]; readonly labels: string };
 }
 
-/** Voxels per slab (core plus halo) whose features are held in memory at once. */
-const SLAB_VOXELS = 2 ** 21;
+/**
+ * Memory for one slab (core plus halo) of features: the stack (4 bytes per feature) and
+ * the float64 scratch volumes of the filters (about 15 per channel at a time), per voxel.
+ * Each slab recomputes its halo planes, so larger slabs waste less: with 2 M voxels a slab
+ * of 256 x 256 planes had a core of 12 planes and a halo of 2 x 10 (2.7 times the work);
+ * with 1 GiB and the demo's 11 features it has 85 (1.2 times). The tool's CWL asks for 8 GB.
+ */
+const SLAB_BYTES = 2 ** 30;
+const slabVoxels = (features: number, channels: number): number => Math.floor(SLAB_BYTES / (channels * (4 * features + 120)));
 
 const int = (name: string, min = 0) => (v: string) => parseNumber(name, v, { min, integer: true });
 
@@ -99,7 +106,7 @@ async function forEachSlab(
   const [Z, Y, X] = inputs[0].shape;
   const halo = featureHalo(options)[0];
   const C = inputs.length;
-  const planes = Math.max(1, Math.floor(SLAB_VOXELS / (Y * X * C)) - 2 * halo);
+  const planes = Math.max(1, Math.floor(slabVoxels(featureNames(options).length, C) / (Y * X)) - 2 * halo);
   for (let a = z0; a < z1; a += planes) {
     const b = Math.min(z1, a + planes);
     const r0 = Math.max(0, a - halo);
