@@ -4,7 +4,7 @@ import { VolumeBoundsError } from '../errors/volume-errors';
 import { extractBox, prng, randomArray } from '../testing/volume-fixtures';
 import { checkBBox, chunksInBox, formatBBox } from './bbox';
 import { copyRegion, cStrides } from './copy-region';
-import { boxRuns, naturalCompare } from './runs';
+import { boxRuns, coalesceRuns, naturalCompare } from './runs';
 
 describe('bounding boxes', () => {
   const uri = 'zarr:///v.zarr';
@@ -63,6 +63,20 @@ describe('bounding boxes', () => {
     assert.deepEqual(boxRuns([2, 3, 4], { start: [0, 0, 0], stop: [2, 3, 4] }), [{ storage: 0, buffer: 0, length: 24 }]);
     assert.deepEqual(boxRuns([2, 3, 4], { start: [1, 1, 0], stop: [2, 3, 4] }), [{ storage: 16, buffer: 0, length: 8 }]);
     assert.deepEqual(boxRuns([2, 3, 4], { start: [0, 1, 1], stop: [2, 2, 3] }), [{ storage: 5, buffer: 0, length: 2 }, { storage: 17, buffer: 2, length: 2 }]);
+  });
+
+  it('coalesces runs separated by small gaps into spans, within the span limit', () => {
+    const runs = boxRuns([4, 10, 10], { start: [0, 2, 2], stop: [4, 4, 8] }); // 8 runs of 6, gaps of 4 and 84
+    assert.equal(runs.length, 8);
+    // Element size 2: a gap of 4 elements is 8 bytes, of 84 elements 168 bytes.
+    const bySmallGap = coalesceRuns(runs, 2, 8, 1 << 20);
+    assert.deepEqual(bySmallGap.map((s) => s.map((r) => r.storage)), [[22, 32], [122, 132], [222, 232], [322, 332]]);
+    assert.deepEqual(coalesceRuns(runs, 2, 168, 1 << 20).map((s) => s.length), [8]);
+    // A span of at most 40 bytes (20 elements): 16 elements per pair of runs fit, a third does not.
+    assert.deepEqual(coalesceRuns(runs, 2, 168, 40).map((s) => s.length), [2, 2, 2, 2]);
+    assert.deepEqual(coalesceRuns([], 4), []);
+    // Every run lands in exactly one span, in order.
+    assert.deepEqual(coalesceRuns(runs, 4).flat(), runs);
   });
 
   it('orders slice names naturally', () => {

@@ -72,3 +72,35 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
 export function naturalCompare(a: string, b: string): number {
   return a.localeCompare(b, 'en', { numeric: true });
 }
+
+/** Largest gap between two runs (bytes) that {@link coalesceRuns} reads through rather than skips. */
+export const COALESCE_GAP_BYTES = 64 * 1024;
+/** Largest span (bytes) that {@link coalesceRuns} reads at once. */
+export const COALESCE_SPAN_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Groups runs (in storage order, as {@link boxRuns} gives them) into spans read with one
+ * positional read each: a run joins the current span when the gap before it is at most
+ * `maxGap` bytes and the span stays within `maxSpan` bytes. A run longer than `maxSpan` is a
+ * span of its own. `size` is the element size in bytes.
+ */
+export function coalesceRuns(runs: readonly Run[], size: number, maxGap = COALESCE_GAP_BYTES, maxSpan = COALESCE_SPAN_BYTES): Run[][] {
+  const spans: Run[][] = [];
+  let span: Run[] = [];
+  let start = 0;
+  let end = 0;
+  for (const run of runs) {
+    const runEnd = run.storage + run.length;
+    if (span.length > 0 && (run.storage - end) * size <= maxGap && (runEnd - start) * size <= maxSpan && run.storage >= end) {
+      span.push(run);
+      end = runEnd;
+      continue;
+    }
+    if (span.length > 0) spans.push(span);
+    span = [run];
+    start = run.storage;
+    end = runEnd;
+  }
+  if (span.length > 0) spans.push(span);
+  return spans;
+}

@@ -9,7 +9,7 @@ import { open, stat, type FileHandle } from 'node:fs/promises';
 import { product } from '../../core/bbox';
 import { BaseVolumeStore, defaultAxes } from '../../core/base-volume-store';
 import { bytesOf, dtypeSize } from '../../core/dtype';
-import { boxRuns } from '../../core/runs';
+import { boxRuns, coalesceRuns } from '../../core/runs';
 import { VolumeCorruptError, VolumeExistsError, VolumeNotFoundError, VolumeUnsupportedError } from '../../errors/volume-errors';
 import { isMissing } from '../../storage/fs-blob-store';
 import type { VolumeLocation } from '../../uri/parse-volume-uri';
@@ -28,9 +28,26 @@ class NpyStore extends BaseVolumeStore {
   protected async readBox(box: BBox, out: VolumeArray): Promise<void> {
     const size = dtypeSize(this.dtype);
     const bytes = bytesOf(out);
-    for (const run of boxRuns(this.shape, box)) {
-      const { bytesRead } = await this.file.read(bytes, run.buffer * size, run.length * size, this.dataOffset + run.storage * size);
-      if (bytesRead !== run.length * size) throw new VolumeCorruptError(this.uri, 'data', 'file is truncated');
+    // Runs close together are read as one span (and copied out of it): a block's rows are
+    // short and many (a 130³ box of a 152³ file: 16,900 runs of 520 bytes), and every
+    // positional read is a round trip through the thread pool.
+    let scratch: Uint8Array | undefined;
+    for (const span of coalesceRuns(boxRuns(this.shape, box), size)) {
+      const first = span[0];
+      if (span.length === 1) {
+        const { bytesRead } = await this.file.read(bytes, first.buffer * size, first.length * size, this.dataOffset + first.storage * size);
+        if (bytesRead !== first.length * size) throw new VolumeCorruptError(this.uri, 'data', 'file is truncated');
+        continue;
+      }
+      const last = span[span.length - 1];
+      const spanBytes = (last.storage + last.length - first.storage) * size;
+      if (!scratch || scratch.length < spanBytes) scratch = new Uint8Array(Math.max(spanBytes, scratch ? scratch.length * 2 : 0));
+      const { bytesRead } = await this.file.read(scratch, 0, spanBytes, this.dataOffset + first.storage * size);
+      if (bytesRead !== spanBytes) throw new VolumeCorruptError(this.uri, 'data', 'file is truncated');
+      for (const run of span) {
+        const from = (run.storage - first.storage) * size;
+        bytes.set(scratch.subarray(from, from + run.length * size), run.buffer * size);
+      }
     }
   }
 
