@@ -24,7 +24,7 @@ export interface TelemetryOptions {
  * Exporters come from the standard variables: `OTEL_TRACES_EXPORTER` (default
  * `otlp` when an `OTEL_EXPORTER_OTLP_*ENDPOINT` is set, otherwise none),
  * `OTEL_EXPORTER_OTLP_ENDPOINT`, `OTEL_EXPORTER_OTLP_PROTOCOL`. Without an
- * exporter, spans are still created (and dropped), so every message carries a
+ * exporter (or with `OTEL_TRACES_EXPORTER=none`), spans are still created (and dropped), so every message carries a
  * valid W3C trace context and traces stay connected wherever they are exported.
  * `OTEL_SDK_DISABLED=true` turns tracing off completely.
  * The full SDK (`@opentelemetry/sdk-node`, which reads the exporter settings) is
@@ -41,7 +41,9 @@ export function startTelemetry(options: TelemetryOptions): void {
   if (env.OTEL_SDK_DISABLED === 'true') return;
   const serviceName = env.OTEL_SERVICE_NAME ?? options.serviceName;
   const hasEndpoint = Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
-  const exporting = Boolean(env.OTEL_TRACES_EXPORTER || hasEndpoint);
+  // `none` exports nothing; spans are still made so that trace context travels.
+  const exporter = env.OTEL_TRACES_EXPORTER?.trim();
+  const exporting = exporter ? exporter !== 'none' : hasEndpoint;
   if (exporting && !options.spanProcessors) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { NodeSDK: Sdk } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
