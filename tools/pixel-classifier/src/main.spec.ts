@@ -103,6 +103,25 @@ describe('pixel-classifier', () => {
     assert.match(bad.errors[0], /--box: y: stop must be greater than start/);
   });
 
+  it('computes features in y-x tiles when whole planes do not fit in --memory, with the same probabilities', async () => {
+    // 20 x 30 x 34 voxels: at --memory 1 (MiB) a slab of whole planes would recompute more halo
+    // planes than it keeps, so the tool tiles: 2 x 3 tiles per slab (2 slabs, 16 + 4 planes, for m3).
+    const big = [20, 30, 34] as const;
+    const rand = mulberry32(9);
+    const image = new Float32Array(big[0] * big[1] * big[2]).map((_, i) => ((i % 34) - 17) ** 2 + ((Math.floor(i / 34) % 30) - 15) ** 2 < 40 ? 0.3 + 0.1 * rand() : 0.7 + 0.1 * rand());
+    await writeOutput(join(dir, 'big.npy'), image, big);
+    await main(['train', '--image', join(dir, 'image.npy'), '--image', join(dir, 'image.npy'), '--labels', join(dir, 'labels.npy'), '--model', join(dir, 'm3.json'), '--scales', '1', '--features', 'gaussian,hessian', '--trees', '2', '--samples', '500'], io());
+    const read = async (path: string) => (await openVolume(path)).read();
+    for (const [model, images] of [['m.json', ['big.npy']], ['m3.json', ['big.npy', 'big.npy']]] as const) {
+      const args = ['predict', ...images.flatMap((f) => ['--image', join(dir, f)]), '--model', join(dir, model)];
+      await main([...args, '--output', join(dir, 'whole.npy')], io());
+      await main([...args, '--output', join(dir, 'tiled.npy'), '--memory', '1'], io());
+      const [whole, tiled] = [await read(join(dir, 'whole.npy')), await read(join(dir, 'tiled.npy'))];
+      assert.equal(whole.length, 2 * image.length);
+      assert.deepEqual(tiled, whole, `${model}: tiled features give other probabilities`);
+    }
+  });
+
   it('fits a Gaussian mixture and writes the darkest component posterior', async () => {
     const g = io();
     await main(['gmm', '--image', join(dir, 'image.npy'), '--output', join(dir, 'g.npy'), '--samples', '2000'], g);

@@ -67,14 +67,13 @@ export interface PixelClassifierModel {
 }
 
 /**
- * Memory for one slab (core plus halo) of features: the stack (4 bytes per feature) and
- * the float64 scratch volumes of the filters (about 15 per channel at a time), per voxel.
- * Each slab recomputes its halo planes, so larger slabs waste less: with 2 M voxels a slab
- * of 256 x 256 planes had a core of 12 planes and a halo of 2 x 10 (2.7 times the work);
- * with 1 GiB and the demo's 11 features it has 85 (1.2 times). The tool's CWL asks for 8 GB.
+ * Memory (MiB) for the features of one slab or tile (core plus halo) by default: the stack
+ * (4 bytes per feature) and the float64 scratch volumes of the filters (about 15 per channel
+ * at a time), per voxel. Every slab recomputes its halo, so larger slabs waste less; the
+ * tool's CWL asks for 8 GB.
  */
-const SLAB_BYTES = 2 ** 30;
-const slabVoxels = (features: number, channels: number): number => Math.floor(SLAB_BYTES / (channels * (4 * features + 120)));
+export const DEFAULT_MEMORY_MIB = 1024;
+const budgetVoxels = (mib: number, features: number, channels: number): number => Math.floor((mib * 2 ** 20) / (channels * (4 * features + 120)));
 
 const int = (name: string, min = 0) => (v: string) => parseNumber(name, v, { min, integer: true });
 
@@ -92,9 +91,14 @@ function zRange(slices: { start?: number; stop?: number } | undefined, Z: number
 }
 
 /**
- * Calls `fn` for consecutive slabs of planes covering `[z0, z1)`: each slab's features are
- * computed on the slab plus `halo` planes each side (clamped to the volume), and `fn` gets the
- * features of the slab's own planes.
+ * Calls `fn` for consecutive slabs of planes covering `[z0, z1)` with the features of the
+ * slab's own planes, which equal the whole volume's: they are computed on the slab plus the
+ * features' reach (`featureHalo`) on each side, clamped to the volume.
+ *
+ * A slab is made of whole planes when enough of them fit in `memoryMiB` to keep the
+ * recomputed halo planes at most half the work. Otherwise (large planes: 512 x 512 at 1 GiB
+ * fits 25 planes, 5 core planes for 20 of halo) its features are computed in tiles along y
+ * and x, each with its own halo, and assembled: 4 x the z reach in core planes per slab.
  */
 async function forEachSlab(
   inputs: readonly VolumeInput[],
@@ -102,32 +106,72 @@ async function forEachSlab(
   z1: number,
   options: FeatureStackOptions,
   fn: (slab: { z0: number; z1: number; features: Float32Array; count: number }) => Promise<void> | void,
+  memoryMiB = DEFAULT_MEMORY_MIB,
 ): Promise<void> {
   const [Z, Y, X] = inputs[0].shape;
-  const halo = featureHalo(options)[0];
+  const [hz, hy, hx] = featureHalo(options);
   const C = inputs.length;
-  const planes = Math.max(1, Math.floor(slabVoxels(featureNames(options).length, C) / (Y * X)) - 2 * halo);
+  const F = featureNames(options).length;
+  const budget = budgetVoxels(memoryMiB, F, C);
+  const wanted = Math.min(z1 - z0, Math.max(1, 4 * hz));
+  const wholePlanes = Math.floor(budget / (Y * X)) - 2 * hz;
+  const tiled = wholePlanes < wanted;
+  const planes = tiled ? wanted : Math.max(1, wholePlanes);
+  const side = tiled ? Math.max(16, Math.floor(Math.sqrt(budget / (planes + 2 * hz))) - 2 * Math.max(hy, hx)) : 0;
   for (let a = z0; a < z1; a += planes) {
     const b = Math.min(z1, a + planes);
-    const r0 = Math.max(0, a - halo);
-    const r1 = Math.min(Z, b + halo);
-    const stacks = [];
-    for (const input of inputs) stacks.push(featureStack(await input.readSlab(r0, r1), [r1 - r0, Y, X], options));
-    const F = stacks[0].count;
+    const r0 = Math.max(0, a - hz);
+    const r1 = Math.min(Z, b + hz);
+    const raws: NumericArray[] = [];
+    for (const input of inputs) raws.push(await input.readSlab(r0, r1));
     const first = (a - r0) * Y * X;
     const n = (b - a) * Y * X;
     let features: Float32Array;
-    if (C === 1) features = stacks[0].data.subarray(first * F, (first + n) * F);
-    else {
+    if (!tiled && C === 1) features = featureStack(raws[0], [r1 - r0, Y, X], options).data.subarray(first * F, (first + n) * F);
+    else if (!tiled) {
       // Interleave the channels' stacks: voxel i holds channel 0's features, then channel 1's...
       features = new Float32Array(n * F * C);
       for (let c = 0; c < C; c++) {
-        const src = stacks[c].data;
+        const src = featureStack(raws[c], [r1 - r0, Y, X], options).data;
         for (let i = 0; i < n; i++) features.set(src.subarray((first + i) * F, (first + i + 1) * F), (i * C + c) * F);
+      }
+    } else {
+      features = new Float32Array(n * F * C);
+      for (let y0 = 0; y0 < Y; y0 += side) {
+        for (let x0 = 0; x0 < X; x0 += side) {
+          const [y1, x1] = [Math.min(Y, y0 + side), Math.min(X, x0 + side)];
+          const [ry0, ry1, rx0, rx1] = [Math.max(0, y0 - hy), Math.min(Y, y1 + hy), Math.max(0, x0 - hx), Math.min(X, x1 + hx)];
+          const [TZ, TY, TX] = [r1 - r0, ry1 - ry0, rx1 - rx0];
+          for (let c = 0; c < C; c++) {
+            const tile = featureStack(cropPlanes(raws[c], [TZ, Y, X], ry0, ry1, rx0, rx1), [TZ, TY, TX], options).data;
+            for (let z = a; z < b; z++) {
+              for (let y = y0; y < y1; y++) {
+                const src = ((z - r0) * TY + (y - ry0)) * TX + (x0 - rx0);
+                const dst = ((z - a) * Y + y) * X + x0;
+                if (C === 1) features.set(tile.subarray(src * F, (src + x1 - x0) * F), dst * F);
+                else for (let x = 0; x < x1 - x0; x++) features.set(tile.subarray((src + x) * F, (src + x + 1) * F), ((dst + x) * C + c) * F);
+              }
+            }
+          }
+        }
       }
     }
     await fn({ z0: a, z1: b, features, count: F * C });
   }
+}
+
+/** Rows `[y0, y1)` and columns `[x0, x1)` of every plane of `data` (shape `(Z, Y, X)`), as a new array of its type. */
+function cropPlanes(data: NumericArray, [Z, Y, X]: readonly [number, number, number], y0: number, y1: number, x0: number, x1: number): NumericArray {
+  const w = x1 - x0;
+  const out = new (data.constructor as new (n: number) => NumericArray)(Z * (y1 - y0) * w);
+  let o = 0;
+  for (let z = 0; z < Z; z++) {
+    for (let y = y0; y < y1; y++, o += w) {
+      const from = (z * Y + y) * X + x0;
+      out.set(data.subarray(from, from + w) as never, o);
+    }
+  }
+  return out;
 }
 
 /**
@@ -297,6 +341,8 @@ interface PredictOptions {
   groundtruth?: string;
   labelMap?: Map<number, number>;
   positive?: number;
+  /** MiB for the features of one slab or tile (see forEachSlab). */
+  memory: number;
 }
 
 async function loadModel(path: string): Promise<PixelClassifierModel> {
@@ -365,7 +411,7 @@ async function predict(o: PredictOptions, io: ToolIo): Promise<void> {
             else if (t[i] === positive) score.fn++;
           }
         }
-      });
+      }, o.memory);
     } finally {
       await out.close();
     }
@@ -498,6 +544,7 @@ export async function main(argv: string[], io: ToolIo): Promise<void> {
     .option('--groundtruth <uri>', 'label volume to score the argmax classes against (pixel_f1 of --positive)')
     .option('--label-map <pairs>', 'raw:class pairs for --groundtruth', (v) => parseLabelMap('--label-map', v))
     .option('--positive <id>', 'class id scored as positive (default: the last class)', int('--positive', 1))
+    .option('--memory <MiB>', 'memory for the features of one slab (whole planes) or tile (planes too large are tiled along y and x)', int('--memory', 1), DEFAULT_MEMORY_MIB)
     .action((opts: PredictOptions) => predict(opts, io));
   featureFlags(
     program
