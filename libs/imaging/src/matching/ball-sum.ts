@@ -64,63 +64,91 @@ export function ballSum(input: NumericArray, shape: Shape3, radius: PerAxis, opt
   return out;
 }
 
-/** {@link ballSum} into a given output (any float array of the volume's length). */
+/**
+ * {@link ballSum} into a given output (any float array of the volume's length).
+ *
+ * The ball is symmetric in z: its slices at `dz` and `-dz` are the same disk. So each plane's
+ * disk sums are computed once per `|dz|` and added into the two output planes that need them
+ * (accumulators for the `2 r_z + 1` planes in reach are kept in a ring): about half the row
+ * sums of adding every x-run of the ball to every voxel.
+ */
 export function ballSumInto(input: NumericArray, shape: Shape3, runs: BallRuns, out: FloatArray): void {
   const [Z, Y, X] = shape;
   const YX = Y * X;
   const Rz = runs.extent[0];
+  // The rows (dy, half width) of the disk at |dz| = d, for d = 0..Rz.
+  const disks: { dy: number[]; w: number[] }[] = Array.from({ length: Rz + 1 }, () => ({ dy: [], w: [] }));
+  for (let k = 0; k < runs.count; k++) {
+    if (runs.dz[k] < 0) continue;
+    disks[runs.dz[k]].dy.push(runs.dy[k]);
+    disks[runs.dz[k]].w.push(runs.halfWidth[k]);
+  }
   const ring = Math.min(Z, 2 * Rz + 1);
+  const acc: Float64Array[] = Array.from({ length: ring }, () => new Float64Array(YX));
   const P = X + 1;
-  // prefix[slot][y * P + x] = sum of row y's first x values of plane (slot's z).
-  const prefix: Float64Array[] = Array.from({ length: ring }, () => new Float64Array(Y * P));
-  const slotOf = new Int32Array(ring).fill(-1);
-  const plane = new Float64Array(YX);
-  const fill = (zz: number): Float64Array => {
-    const slot = zz % ring;
-    const p = prefix[slot];
-    if (slotOf[slot] !== zz) {
-      for (let y = 0; y < Y; y++) {
-        let s = 0;
-        const src = zz * YX + y * X;
-        const dst = y * P;
-        p[dst] = 0;
-        for (let x = 0; x < X; x++) {
-          s += input[src + x];
-          p[dst + x + 1] = s;
-        }
-      }
-      slotOf[slot] = zz;
-    }
-    return p;
-  };
-  for (let z = 0; z < Z; z++) {
-    plane.fill(0);
-    for (let k = 0; k < runs.count; k++) {
-      const zz = z + runs.dz[k];
-      if (zz < 0 || zz >= Z) continue;
-      const p = fill(zz);
-      const dy = runs.dy[k];
-      const w = runs.halfWidth[k];
-      const y0 = Math.max(0, -dy);
-      const y1 = Math.min(Y, Y - dy);
-      // Row sum over [x - w, x + w] = P[min(x + w + 1, X)] - P[max(x - w, 0)]: the left end is
-      // clipped for x < L, the right end for x >= R.
-      const L = Math.min(X, w);
-      const R = Math.max(0, X - w - 1);
-      const a = Math.min(L, R);
-      for (let y = y0; y < y1; y++) {
-        const o = y * X;
-        const r = (y + dy) * P;
-        for (let x = 0; x < a; x++) plane[o + x] += p[r + x + w + 1] - p[r];
-        if (L <= R) {
-          for (let x = L; x < R; x++) plane[o + x] += p[r + x + w + 1] - p[r + x - w];
-          for (let x = R; x < X; x++) plane[o + x] += p[r + X] - p[r + x - w];
-        } else {
-          for (let x = R; x < L; x++) plane[o + x] += p[r + X] - p[r];
-          for (let x = L; x < X; x++) plane[o + x] += p[r + X] - p[r + x - w];
-        }
+  // prefix[y * P + x] = sum of row y's first x values of the current plane.
+  const prefix = new Float64Array(Y * P);
+  const disk = new Float64Array(YX);
+  for (let zz = 0; zz < Z; zz++) {
+    for (let y = 0; y < Y; y++) {
+      let s = 0;
+      const src = zz * YX + y * X;
+      const dst = y * P;
+      prefix[dst] = 0;
+      for (let x = 0; x < X; x++) {
+        s += input[src + x];
+        prefix[dst + x + 1] = s;
       }
     }
-    out.set(plane, z * YX);
+    for (let d = 0; d <= Rz; d++) {
+      const below = zz - d; // the output plane this disk sits d planes above
+      const above = zz + d;
+      if (below < 0 && above >= Z) continue;
+      diskSum(prefix, Y, X, disks[d], disk);
+      if (below >= 0) add(acc[below % ring], disk);
+      if (d > 0 && above < Z) add(acc[above % ring], disk);
+    }
+    // Plane zz - Rz has now received every disk (its last comes from plane zz).
+    if (zz - Rz >= 0) flush(zz - Rz);
+  }
+  for (let z = Math.max(0, Z - Rz); z < Z; z++) flush(z);
+
+  function flush(z: number): void {
+    const a = acc[z % ring];
+    out.set(a, z * YX);
+    a.fill(0);
+  }
+}
+
+function add(into: Float64Array, values: Float64Array): void {
+  for (let i = 0; i < into.length; i++) into[i] += values[i];
+}
+
+/** Sum of the plane (as row prefix sums) over a disk given as centred x-runs, at every voxel, into `out`. */
+function diskSum(prefix: Float64Array, Y: number, X: number, rows: { dy: number[]; w: number[] }, out: Float64Array): void {
+  const P = X + 1;
+  out.fill(0);
+  for (let k = 0; k < rows.dy.length; k++) {
+    const dy = rows.dy[k];
+    const w = rows.w[k];
+    const y0 = Math.max(0, -dy);
+    const y1 = Math.min(Y, Y - dy);
+    // Row sum over [x - w, x + w] = P[min(x + w + 1, X)] - P[max(x - w, 0)]: the left end is
+    // clipped for x < L, the right end for x >= R.
+    const L = Math.min(X, w);
+    const R = Math.max(0, X - w - 1);
+    const a = Math.min(L, R);
+    for (let y = y0; y < y1; y++) {
+      const o = y * X;
+      const r = (y + dy) * P;
+      for (let x = 0; x < a; x++) out[o + x] += prefix[r + x + w + 1] - prefix[r];
+      if (L <= R) {
+        for (let x = L; x < R; x++) out[o + x] += prefix[r + x + w + 1] - prefix[r + x - w];
+        for (let x = R; x < X; x++) out[o + x] += prefix[r + X] - prefix[r + x - w];
+      } else {
+        for (let x = R; x < L; x++) out[o + x] += prefix[r + X] - prefix[r];
+        for (let x = L; x < X; x++) out[o + x] += prefix[r + X] - prefix[r + x - w];
+      }
+    }
   }
 }
