@@ -339,25 +339,17 @@ function safeJson(msg: BusMessage): unknown {
 }
 
 /**
- * Makes a task's attempt directory `dir` (synchronously: see StepCache); false
- * when that fails. The task directory above it is usually new: making it first
- * saves the failed call with which a recursive mkdir would start.
+ * Makes a task's attempt directory `dir` and its parents (synchronously: see
+ * StepCache); false when that fails. The task directory above it is usually new:
+ * making it first (an error when it exists) saves the failed call with which a
+ * recursive mkdir of `dir` would start.
  */
 function makeDir(dir: string): boolean {
   try {
     mkdirSync(dirname(dir));
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') return makeDirs(dir);
-  }
-  try {
-    mkdirSync(dir);
-    return true;
   } catch {
-    return makeDirs(dir);
+    // exists, or its own parents are missing: the recursive call below decides
   }
-}
-
-function makeDirs(dir: string): boolean {
   try {
     mkdirSync(dir, { recursive: true });
     return true;

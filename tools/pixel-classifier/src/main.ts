@@ -118,32 +118,31 @@ async function forEachSlab(
   const tiled = wholePlanes < wanted;
   const planes = tiled ? wanted : Math.max(1, wholePlanes);
   const side = tiled ? Math.max(16, Math.floor(Math.sqrt(budget / (planes + 2 * hz))) - 2 * Math.max(hy, hx)) : 0;
+  // Whole planes are one tile.
+  const [tileY, tileX] = tiled ? [side, side] : [Y, X];
   for (let a = z0; a < z1; a += planes) {
     const b = Math.min(z1, a + planes);
     const r0 = Math.max(0, a - hz);
     const r1 = Math.min(Z, b + hz);
     const raws: NumericArray[] = [];
     for (const input of inputs) raws.push(await input.readSlab(r0, r1));
-    const first = (a - r0) * Y * X;
     const n = (b - a) * Y * X;
     let features: Float32Array;
-    if (!tiled && C === 1) features = featureStack(raws[0], [r1 - r0, Y, X], options).data.subarray(first * F, (first + n) * F);
-    else if (!tiled) {
-      // Interleave the channels' stacks: voxel i holds channel 0's features, then channel 1's...
-      features = new Float32Array(n * F * C);
-      for (let c = 0; c < C; c++) {
-        const src = featureStack(raws[c], [r1 - r0, Y, X], options).data;
-        for (let i = 0; i < n; i++) features.set(src.subarray((first + i) * F, (first + i + 1) * F), (i * C + c) * F);
-      }
+    if (!tiled && C === 1) {
+      const first = (a - r0) * Y * X;
+      features = featureStack(raws[0], [r1 - r0, Y, X], options).data.subarray(first * F, (first + n) * F);
     } else {
+      // Each tile's core rows are copied in; several channels are interleaved: voxel i holds
+      // channel 0's features, then channel 1's...
       features = new Float32Array(n * F * C);
-      for (let y0 = 0; y0 < Y; y0 += side) {
-        for (let x0 = 0; x0 < X; x0 += side) {
-          const [y1, x1] = [Math.min(Y, y0 + side), Math.min(X, x0 + side)];
+      for (let y0 = 0; y0 < Y; y0 += tileY) {
+        for (let x0 = 0; x0 < X; x0 += tileX) {
+          const [y1, x1] = [Math.min(Y, y0 + tileY), Math.min(X, x0 + tileX)];
           const [ry0, ry1, rx0, rx1] = [Math.max(0, y0 - hy), Math.min(Y, y1 + hy), Math.max(0, x0 - hx), Math.min(X, x1 + hx)];
           const [TZ, TY, TX] = [r1 - r0, ry1 - ry0, rx1 - rx0];
           for (let c = 0; c < C; c++) {
-            const tile = featureStack(cropPlanes(raws[c], [TZ, Y, X], ry0, ry1, rx0, rx1), [TZ, TY, TX], options).data;
+            const region = tiled ? cropPlanes(raws[c], [TZ, Y, X], ry0, ry1, rx0, rx1) : raws[c];
+            const tile = featureStack(region, [TZ, TY, TX], options).data;
             for (let z = a; z < b; z++) {
               for (let y = y0; y < y1; y++) {
                 const src = ((z - r0) * TY + (y - ry0)) * TX + (x0 - rx0);
