@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // bench:dispatch — a 1,000-way fan-out of a no-op tool (`true`), three ways in one run:
-//   bare:     a loop spawning the same 1,000 processes, CONCURRENCY at a time (the floor);
+//   bare:     a loop spawning the same 1,000 processes with child_process.spawn, CONCURRENCY
+//             at a time (the baseline of the ratios), and the same loop through saber-launch,
+//             the posix_spawn helper the executors use (printed for reference);
 //   embedded: saber's six services in this process on the in-process bus;
 //   nats:     planner + 2 executor processes on the NATS server of NATS_URL (skipped when unset).
 // Each SABER side runs with the same total concurrency as the bare loop.
@@ -35,6 +37,30 @@ async function bare() {
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   return (performance.now() - t0) / 1000;
+}
+
+// The same loop through the posix_spawn helper the executors use (when it is built):
+// what spawning costs without child_process.spawn's fork of this process.
+async function bareNative() {
+  const { NativeLauncher, nativeLauncherAvailable } = require('@saber/cwl');
+  if (!nativeLauncherAvailable()) return NaN;
+  const launcher = new NativeLauncher();
+  const dir = mkdtempSync(join(tmpdir(), 'saber-bench-bare-'));
+  homes.push(dir);
+  const req = { argv: ['true'], cwd: dir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, stdoutPath: '/dev/null', stderrPath: '/dev/null' };
+  await launcher.launch(req); // starts the helper
+  const t0 = performance.now();
+  let next = 0;
+  const worker = async () => {
+    while (next < N) {
+      next++;
+      await launcher.launch(req);
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  const seconds = (performance.now() - t0) / 1000;
+  await launcher.close();
+  return seconds;
 }
 
 async function embedded(catalog) {
@@ -83,6 +109,8 @@ async function nats() {
 const fmt = (x) => (Number.isFinite(x) ? x.toFixed(2) : 'n/a');
 const bareS = await bare();
 console.log(`bare spawn loop: ${N} processes in ${bareS.toFixed(2)} s (${fmt(N / bareS)} tasks/s, concurrency ${CONCURRENCY})`);
+const bareNativeS = await bareNative();
+console.log(`bare posix_spawn loop (saber-launch): ${N} processes in ${fmt(bareNativeS)} s (${fmt(N / bareNativeS)} tasks/s)`);
 const embS = await embedded(true);
 console.log(`embedded:        ${N} tasks in ${embS.toFixed(2)} s (${fmt(N / embS)} tasks/s)`);
 const embBareS = await embedded(false);
@@ -95,7 +123,7 @@ if (process.env.NATS_URL) {
   console.log('nats: skipped (set NATS_URL to a nats-server with JetStream)');
 }
 console.log(
-  `dispatch: tasks=${N} concurrency=${CONCURRENCY} bare_tps=${fmt(N / bareS)} embedded_tps=${fmt(N / embS)} nats_tps=${fmt(N / natsS)} ` +
+  `dispatch: tasks=${N} concurrency=${CONCURRENCY} bare_tps=${fmt(N / bareS)} bare_posix_spawn_tps=${fmt(N / bareNativeS)} embedded_tps=${fmt(N / embS)} nats_tps=${fmt(N / natsS)} ` +
     `embedded_ratio=${fmt(embS / bareS)} embedded_nocatalog_ratio=${fmt(embBareS / bareS)} nats_ratio=${fmt(natsS / bareS)} goal_ratio=1.5`,
 );
 process.exit(0);

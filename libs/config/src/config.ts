@@ -59,6 +59,8 @@ export const SaberConfigSchema = z.object({
   executorBackend: z.enum(['local', 'docker']),
   /** Docker Engine endpoint of the `docker` backend: `unix:///path` or `tcp://host:port` (checked only when that backend is chosen). */
   dockerHost: z.string(),
+  /** What spawns the local backend's tool processes (see ENV.SABER_PROCESS_LAUNCHER). */
+  processLauncher: z.enum(['auto', 'native', 'node']),
   /** Most scatter elements per task message; 1 sends one message per element. */
   taskBatch: int(1).max(1000),
   ackWaitMs: int(100),
@@ -120,6 +122,7 @@ export function loadConfig(
     executorConcurrency: v('SABER_EXECUTOR_CONCURRENCY') ?? availableParallelism(),
     executorBackend: v('SABER_EXECUTOR_BACKEND') ?? 'local',
     dockerHost: v('DOCKER_HOST') ?? DEFAULT_DOCKER_HOST,
+    processLauncher: v('SABER_PROCESS_LAUNCHER') ?? 'auto',
     taskBatch: v('SABER_TASK_BATCH') ?? DEFAULT_TASK_BATCH,
     ackWaitMs: v('SABER_ACK_WAIT_MS') ?? DEFAULT_ACK_WAIT_MS,
     catalogLingerMs: v('SABER_CATALOG_LINGER_MS') ?? DEFAULT_CATALOG_LINGER_MS,
@@ -136,7 +139,7 @@ export function loadConfig(
   if (!parsed.success) {
     const names: Record<string, string> = {
       natsServers: ENV.NATS_URL, dbSchema: ENV.SABER_DB_SCHEMA, workDir: ENV.SABER_WORK_DIR, cacheDir: ENV.SABER_CACHE_DIR, namespace: ENV.SABER_NAMESPACE, pool: ENV.SABER_POOL,
-      executorConcurrency: ENV.SABER_EXECUTOR_CONCURRENCY, executorBackend: ENV.SABER_EXECUTOR_BACKEND, dockerHost: ENV.DOCKER_HOST,
+      executorConcurrency: ENV.SABER_EXECUTOR_CONCURRENCY, executorBackend: ENV.SABER_EXECUTOR_BACKEND, dockerHost: ENV.DOCKER_HOST, processLauncher: ENV.SABER_PROCESS_LAUNCHER,
       taskBatch: ENV.SABER_TASK_BATCH, ackWaitMs: ENV.SABER_ACK_WAIT_MS, catalogLingerMs: ENV.SABER_CATALOG_LINGER_MS, maxDeliver: ENV.SABER_MAX_DELIVER, maxAttempts: ENV.SABER_MAX_ATTEMPTS,
       sweepMaxAttempts: ENV.SABER_SWEEP_MAX_ATTEMPTS, sweepMaxInFlight: ENV.SABER_SWEEP_MAX_IN_FLIGHT, sweepInlineLimit: ENV.SABER_SWEEP_INLINE_LIMIT,
       httpPort: ENV.SABER_HTTP_PORT, logLevel: ENV.SABER_LOG_LEVEL,

@@ -28,6 +28,12 @@ export const ENV = {
    * or `tcp://host:port` (TLS with `DOCKER_TLS_VERIFY=1` / `DOCKER_CERT_PATH`, read by dockerode).
    */
   DOCKER_HOST: 'DOCKER_HOST',
+  /**
+   * What spawns the `local` backend's tool processes: `native` (the posix_spawn helper that
+   * `npm run build` compiles with a C compiler), `node` (a Node fork server), or `auto`
+   * (default: `native` when it was built, else `node`).
+   */
+  SABER_PROCESS_LAUNCHER: 'SABER_PROCESS_LAUNCHER',
   /** Most scatter elements the planner sends in one task message (1: one message per element). */
   SABER_TASK_BATCH: 'SABER_TASK_BATCH',
   /** Milliseconds a task may go without ack or heartbeat before redelivery. */

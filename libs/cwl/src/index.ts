@@ -33,6 +33,8 @@ export type { WorkflowState, ScopeState, StepState, TaskSpec, WorkflowFailure } 
 export { runWorkflowLocally, type LocalRunOptions } from './runner/run-workflow-locally';
 export type { ProcessLauncher } from './launcher/process-launcher';
 export { ForkServerLauncher, LauncherUnavailableError } from './launcher/fork-server.launcher';
+export { NATIVE_LAUNCHER_PATH, NativeLauncher, nativeLauncherAvailable } from './launcher/native.launcher';
+export { LAUNCHER_KINDS, createProcessLauncher, type LauncherKind } from './launcher/select-launcher';
 export type { SpawnRequest, SpawnOutcome } from './tool/spawn-process';
 export { relocateOutputs } from './runner/relocate-outputs';
 export { stringifyCwlJson, parseCwlJson, isExactNumber, type ExactNumber } from './util/exact-number';

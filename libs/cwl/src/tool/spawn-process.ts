@@ -27,9 +27,17 @@ export interface SpawnOutcome {
  * Rejects only when the process cannot be started (e.g. command not found).
  */
 export function spawnProcess(req: SpawnRequest): Promise<SpawnOutcome> {
-  const stdin = req.stdinPath ? openSync(req.stdinPath, 'r') : 'ignore';
-  const stdout = openSync(req.stdoutPath, 'w');
-  const stderr = openSync(req.stderrPath, 'w');
+  const fds: number[] = [];
+  try {
+    if (req.stdinPath) fds.push(openSync(req.stdinPath, 'r'));
+    fds.push(openSync(req.stdoutPath, 'w'), openSync(req.stderrPath, 'w'));
+  } catch (e) {
+    // A rejection, never a throw: the fork server would die of it.
+    for (const fd of fds) closeSync(fd);
+    return Promise.reject(e as Error);
+  }
+  const stdin = req.stdinPath ? fds[0] : 'ignore';
+  const [stdout, stderr] = fds.slice(-2);
   const started = Date.now();
   return new Promise<SpawnOutcome>((resolve, reject) => {
     const child = spawn(req.argv[0], req.argv.slice(1), { cwd: req.cwd, env: req.env, stdio: [stdin, stdout, stderr], detached: true });

@@ -1,7 +1,9 @@
-import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnModuleDestroy } from '@nestjs/common';
+import type { SaberConfig } from '@saber/config';
 import type { StepTask } from '@saber/contracts';
-import { ForkServerLauncher, runCommandLineTool, runExpressionTool, type CwlTool, type RunToolOptions } from '@saber/cwl';
+import { createProcessLauncher, runCommandLineTool, runExpressionTool, type CwlTool, type RunToolOptions } from '@saber/cwl';
 import { open } from 'node:fs/promises';
+import { SABER_CONFIG } from '@saber/runtime';
 import type { ExecutionBackend, ExecutionContext, ExecutionResult } from './execution-backend';
 
 /** Exit code reported for a process ended by a signal (as shells do for SIGKILL). */
@@ -45,8 +47,12 @@ function endNotifying<R, O>(launch: (request: R) => Promise<O>, ended: () => voi
 export class LocalProcessBackend implements ExecutionBackend, OnModuleDestroy {
   readonly name = 'local';
   private readonly log = new Logger('executor.local');
-  /** Tools are spawned from a small helper process: fork() cost grows with this process's memory. */
-  private readonly launcher = new ForkServerLauncher();
+  /**
+   * Tools are spawned from a small helper process (SABER_PROCESS_LAUNCHER): the
+   * posix_spawn helper, or the Node fork server; fork() from this process would cost
+   * time that grows with its memory.
+   */
+  private readonly launcher;
   /** Warnings already logged, by text: a sweep of 1,000 blocks says "DockerRequirement ignored" once, not 4,000 times. */
   private readonly warned = new Set<string>();
 
@@ -55,6 +61,10 @@ export class LocalProcessBackend implements ExecutionBackend, OnModuleDestroy {
     if (this.warned.has(warning)) return;
     if (this.warned.size < 1000) this.warned.add(warning);
     this.log.warn(`${taskId}: ${warning} (said once per executor process)`);
+  }
+
+  constructor(@Optional() @Inject(SABER_CONFIG) config?: Pick<SaberConfig, 'processLauncher'>) {
+    this.launcher = createProcessLauncher(config?.processLauncher ?? 'auto');
   }
 
   async onModuleDestroy(): Promise<void> {
