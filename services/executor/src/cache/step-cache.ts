@@ -47,11 +47,15 @@ export class StepCache {
 
   /** The entry for `key` when it exists and every output file is still there. */
   async lookup(key: string): Promise<CacheEntry | undefined> {
+    const path = this.pathOf(key);
+    // A miss is the common case: a stat that returns undefined costs a few microseconds,
+    // a read that throws ENOENT ten times that (the error and its stack).
+    if (!statSync(path, { throwIfNoEntry: false })) return undefined;
     let entry: CacheEntry;
     try {
-      entry = JSON.parse(readFileSync(this.pathOf(key), 'utf8')) as CacheEntry;
+      entry = JSON.parse(readFileSync(path, 'utf8')) as CacheEntry;
     } catch {
-      return undefined; // absent, or torn by a crash: a miss
+      return undefined; // gone meanwhile, or torn by a crash: a miss
     }
     if (entry.key !== key) return undefined;
     for (const location of outputLocations(entry.outputs)) {
