@@ -299,7 +299,14 @@ export class PlannerService {
     const parent = contextFromTraceparent(record.traceparent);
     if (outbox.tasks.length) this.inFlight.set(record.runId, (this.inFlight.get(record.runId) ?? 0) + outbox.tasks.length);
     const groups = groupTasks(outbox.tasks, this.config.taskBatch);
-    await Promise.all(groups.map((g) => this.sendGroup(record, g, parent)));
+    // A few groups at a time: each group's task message waits for the acks of its
+    // step.ready events, and with every group at once those queue behind all the others'
+    // (a 1,000-way scatter: no executor starts before 1,000 step.ready are stored).
+    let next = 0;
+    const sender = async () => {
+      while (next < groups.length) await this.sendGroup(record, groups[next++]!, parent);
+    };
+    await Promise.all(Array.from({ length: Math.min(GROUPS_IN_FLIGHT, groups.length) }, sender));
     const end = outbox.end;
     if (!end) return;
     const now = new Date().toISOString();
@@ -389,6 +396,9 @@ export class PlannerService {
     return pathToFileURL(join(this.config.workDir, 'runs', safe(runId), safe(local))).href;
   }
 }
+
+/** Task messages (with their step.ready events) one flush publishes at once. */
+export const GROUPS_IN_FLIGHT = 4;
 
 /** Tasks in flight from which the planner waits {@link PLANNER_LINGER_MS} before committing a run's results. */
 export const LINGER_MIN_IN_FLIGHT = 16;

@@ -33,7 +33,12 @@ export class TestCluster {
   readonly client: JetStreamBus;
   private sub?: Subscription;
 
-  constructor(readonly extraEnv: Record<string, string> = {}) {
+  /**
+   * `options.observe`: the events recorded in {@link events} (a subject filter; default
+   * every event). A benchmark records only `Filters.runEvents`, so that the observer
+   * does not compete for the CPU with what it measures.
+   */
+  constructor(readonly extraEnv: Record<string, string> = {}, private readonly options: { observe?: string } = {}) {
     const nats = process.env.NATS_URL;
     if (!nats) throw new Error('integration tests need NATS_URL (npm test provides it, see test/servers.mjs)');
     this.client = new JetStreamBus({ servers: nats.split(','), name: 'e2e-client', namespace: this.namespace, kvBuckets: ['saber-runs', 'saber-tasks'] });
@@ -54,10 +59,10 @@ export class TestCluster {
     };
   }
 
-  /** Starts the bus client and records every event of the namespace. */
+  /** Starts the bus client and records the events of the namespace (see the constructor's `observe`). */
   async start(): Promise<void> {
     await this.client.start();
-    this.sub = await this.client.consume({ stream: 'events', filterSubject: Filters.allEvents, deliver: 'all', concurrency: 1 }, async (m: BusMessage) => {
+    this.sub = await this.client.consume({ stream: 'events', filterSubject: this.options.observe ?? Filters.allEvents, deliver: 'all', concurrency: 1 }, async (m: BusMessage) => {
       let body: Record<string, unknown> = {};
       try {
         body = m.json<Record<string, unknown>>();
