@@ -9,14 +9,16 @@ export type RunEnd =
   | { kind: 'rejected'; event: RunRejectedT };
 
 /**
- * Subscribes to every event (from now on) and resolves when the run of
- * `requestId` ends, drawing a progress bar per step on stderr meanwhile.
+ * Subscribes to the events (from now on) and resolves when the run of `requestId`
+ * ends, drawing a progress bar per step on stderr meanwhile. Without a progress
+ * view only run events are followed (a 1,000-task run sends 3,000 step events).
  * Subscribe before publishing the request, so no event is missed.
  */
 export async function followRun(bus: Bus, requestId: string, progress: ProgressView): Promise<{ done: Promise<RunEnd>; stop(): Promise<void> }> {
   let resolve!: (end: RunEnd) => void;
   const done = new Promise<RunEnd>((r) => (resolve = r));
-  const sub = await bus.consume({ stream: 'events', filterSubject: Filters.allEvents, deliver: 'new', concurrency: 1 }, async (msg: BusMessage) => {
+  const filterSubject = progress.enabled ? Filters.allEvents : Filters.runEvents;
+  const sub = await bus.consume({ stream: 'events', filterSubject, deliver: 'new', concurrency: 1 }, async (msg: BusMessage) => {
     const s = msg.subject;
     if (s === RunRejected.subject) {
       const e = RunRejected.parse(msg.json());

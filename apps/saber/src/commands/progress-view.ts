@@ -10,7 +10,7 @@ export class ProgressView {
   private readonly multi?: MultiBar;
   private readonly tty: boolean;
 
-  constructor(private readonly enabled: boolean, private readonly stream: NodeJS.WriteStream = process.stderr) {
+  constructor(readonly enabled: boolean, private readonly stream: NodeJS.WriteStream = process.stderr) {
     this.tty = Boolean(stream.isTTY);
     if (enabled && this.tty) {
       this.multi = new MultiBar(
