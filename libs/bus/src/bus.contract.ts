@@ -125,6 +125,25 @@ export function runBusContract(name: string, makeBus: BusFactory): void {
         assert.deepEqual(got[0]!.body, { n: 1 });
       }));
 
+    test('publishUnacked stores in order with acknowledged publishes, with headers and deduplication', () =>
+      withBus(async (bus) => {
+        const { got, handler } = recorder();
+        await bus.consume({ stream: 'events', durable: 'unacked', filterSubject: 'saber.events.unacked.>' }, handler);
+        bus.publishUnacked('saber.events.unacked.started', enc({ n: 1 }), { msgId: 'ua-1', headers: { 'Saber-Schema': 'unacked.started.1' } });
+        bus.publishUnacked('saber.events.unacked.started', enc({ n: 2 }), { msgId: 'ua-1' });
+        const done = await bus.publish('saber.events.unacked.completed', enc({ n: 3 }), { msgId: 'ua-2' });
+        await waitFor('two messages', () => got.length === 2);
+        await sleep(300);
+        assert.deepEqual(got.map((m) => [m.subject, m.body, m.headers[MSG_ID_HEADER]]), [
+          ['saber.events.unacked.started', { n: 1 }, 'ua-1'],
+          ['saber.events.unacked.completed', { n: 3 }, 'ua-2'],
+        ]);
+        assert.equal(got[0]!.headers['Saber-Schema'], 'unacked.started.1');
+        assert.ok(got[0]!.seq < done.seq);
+        assert.throws(() => bus.publishUnacked('elsewhere.x', enc({}), { msgId: 'ua-3' }), InvalidSubjectError);
+        assert.throws(() => bus.publishUnacked('saber.events.unacked.x', enc({}), { msgId: '' }), RangeError);
+      }));
+
     test('events keep limits retention: two durables both receive every message', () =>
       withBus(async (bus) => {
         const a = recorder();

@@ -135,6 +135,13 @@ export interface Bus {
   start(): Promise<void>;
   /** Stores a message; rejects with {@link InvalidSubjectError} outside both stream roots. */
   publish(subject: string, data: Uint8Array, options: PublishOptions): Promise<PublishAck>;
+  /**
+   * Publishes without waiting for the stream's answer: same subject rules, `msgId` and
+   * headers, and stored in order with this bus's other publishes, but a message the
+   * stream refuses or loses is not reported. For events whose loss costs nothing but
+   * the event (step.started); it saves the acknowledgement round trip.
+   */
+  publishUnacked(subject: string, data: Uint8Array, options: PublishOptions): void;
   /** Creates (or updates) the consumer and starts handling its messages. */
   consume(spec: ConsumerSpec, handler: MessageHandler): Promise<Subscription>;
   /** Opens a KV bucket, creating it when absent. Bucket names: letters, digits, `-`, `_`. */

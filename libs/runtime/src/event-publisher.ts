@@ -29,6 +29,17 @@ export class EventPublisher {
     return this.send(contract.subject, contract, payload, options);
   }
 
+  /**
+   * Publishes `payload` like {@link publish} but does not wait for the stream's answer
+   * (see Bus.publishUnacked): in order with this process's other publishes, and lost
+   * without an error when the stream refuses it. Throws ContractViolation on a bad payload.
+   */
+  publishUnacked<S extends z.ZodType>(contract: Contract<S>, payload: z.input<S>, options: PublishEventOptions): void {
+    const value = contract.parse(payload);
+    const headers = injectTraceHeaders({ [SCHEMA_HEADER]: `${contract.name}/v${contract.version}` }, options.parent ?? context.active());
+    this.bus.publishUnacked(contract.subject, encoder.encode(JSON.stringify(value)), { msgId: options.msgId, headers });
+  }
+
   /** Queues a step task on the work queue of `pool`. */
   async publishTask(pool: string, task: StepTask, options: PublishEventOptions): Promise<PublishAck> {
     return this.send(taskSubject(pool), StepTask, task, options);

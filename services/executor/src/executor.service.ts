@@ -244,9 +244,10 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
     const ids = `run ${task.runId} task ${task.taskId} attempt ${attempt}`;
     const key = { runId: task.runId, stepId: task.stepId, taskId: task.taskId, attempt };
     const resultId = `${task.taskId}#${attempt}:result`;
-    // Announced while the tool starts; awaited before the result is published, so
-    // step.started always precedes step.completed/failed on the stream.
-    const started = this.publisher.publish(
+    // Announced without waiting for the stream's answer: publishes of one connection are
+    // stored in order, so step.started still precedes step.completed/failed on the
+    // stream, and the round trip per task is saved (a lost step.started costs only itself).
+    this.publisher.publishUnacked(
       StepStarted,
       { ...key, executorId: this.executorId, backend: this.backend.name, startedAt: new Date().toISOString() },
       { msgId: `${task.taskId}#${attempt}:started` },
@@ -265,7 +266,6 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
       release();
       if (scratch) await this.scratch.release(scratch);
     }
-    await started;
     const finishedAt = new Date().toISOString();
     if (!failure && result) {
       const event: StepCompleted = {

@@ -71,6 +71,14 @@ export class InProcessBus implements Bus {
     return { stream, ...this.#append(this.#streams[stream], subject, data, options.headers ?? {}, options.msgId) };
   }
 
+  /** See {@link Bus.publishUnacked}: in memory, the same as {@link publish}. */
+  publishUnacked(subject: string, data: Uint8Array, options: PublishOptions): void {
+    this.#assertOpen();
+    const stream = streamOfSubject(subject);
+    if (!options?.msgId) throw new RangeError(`publish to "${subject}" needs options.msgId`);
+    this.#append(this.#streams[stream], subject, data, options.headers ?? {}, options.msgId);
+  }
+
   /** Attaches a worker to the named (or a new ephemeral) consumer (see {@link Bus.consume}). */
   async consume(spec: ConsumerSpec, handler: MessageHandler): Promise<Subscription> {
     this.#assertOpen();

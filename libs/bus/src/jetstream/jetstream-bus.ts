@@ -16,6 +16,7 @@ import { nanos, type NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import {
   ConsumerConflictError,
+  MSG_ID_HEADER,
   STREAM_SUBJECTS,
   type Bus,
   type ConsumerSpec,
@@ -66,6 +67,8 @@ export class JetStreamBus implements Bus {
   readonly #buckets = new Map<string, Promise<JetStreamKv>>();
   readonly #subscriptions = new Set<Subscription>();
   #connected: Promise<Connected> | undefined;
+  /** The connection once {@link start} has resolved (for {@link publishUnacked}, which cannot wait). */
+  #live: Connected | undefined;
   #closed = false;
 
   constructor(options: JetStreamBusOptions) {
@@ -102,6 +105,7 @@ export class JetStreamBus implements Bus {
     await this.#ensureStream(c.jsm, 'tasks', RetentionPolicy.Workqueue);
     c.advisor.start();
     for (const bucket of this.#options.kvBuckets ?? []) await this.kv(bucket);
+    this.#live = c;
   }
 
   /** `js.publish` with the msgId and headers (see {@link Bus.publish}). */
@@ -112,6 +116,20 @@ export class JetStreamBus implements Bus {
     const headers = toNatsHeaders(options.headers);
     const ack = await js.publish(this.#names.subject(subject), data, { msgID: options.msgId, ...(headers ? { headers } : {}) });
     return { stream, seq: ack.seq, duplicate: ack.duplicate };
+  }
+
+  /**
+   * A core NATS publish with the `Nats-Msg-Id` header (see {@link Bus.publishUnacked}):
+   * the stream stores and deduplicates it like any other, in order with this
+   * connection's publishes, and sends no answer. Needs a started bus.
+   */
+  publishUnacked(subject: string, data: Uint8Array, options: PublishOptions): void {
+    streamOfSubject(subject);
+    if (!options?.msgId) throw new RangeError(`publish to "${subject}" needs options.msgId`);
+    const c = this.#live;
+    if (this.#closed || !c) throw new Error(`publish to "${subject}": the bus is ${this.#closed ? 'closed' : 'not started'}`);
+    const headers = toNatsHeaders({ ...options.headers, [MSG_ID_HEADER]: options.msgId })!;
+    c.nc.publish(this.#names.subject(subject), data, { headers });
   }
 
   /**
