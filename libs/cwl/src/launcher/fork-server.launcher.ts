@@ -49,10 +49,7 @@ export class ForkServerLauncher implements ProcessLauncher {
     this.child = undefined;
     if (!child) return;
     this.failAll(new LauncherUnavailableError('process launcher closed'));
-    await new Promise<void>((r) => {
-      if (child.exitCode !== null || child.signalCode !== null) return r();
-      child.once('exit', () => r());
-      child.ref(); // keep this process alive until the helper has gone
+    await helperGone(child, () => {
       if (child.connected) child.disconnect();
       else child.kill('SIGTERM');
     });
@@ -124,4 +121,17 @@ export class ForkServerLauncher implements ProcessLauncher {
       child.channel?.unref();
     }
   }
+}
+
+/**
+ * Asks a launcher helper to leave (`leave`) and resolves once it has exited, keeping
+ * this process alive meanwhile; at once when it has already gone.
+ */
+export function helperGone(child: ChildProcess, leave: () => void): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.ref();
+    leave();
+  });
 }

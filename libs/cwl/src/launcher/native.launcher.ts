@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { SpawnOutcome, SpawnRequest } from '../tool/spawn-process';
-import { LauncherUnavailableError } from './fork-server.launcher';
+import { LauncherUnavailableError, helperGone } from './fork-server.launcher';
 import type { ProcessLauncher } from './process-launcher';
 
 /** Where `npm run build` puts the helper compiled from `native/saber-launch.c` (scripts/build-launcher.mjs). */
@@ -78,12 +78,7 @@ export class NativeLauncher implements ProcessLauncher {
     this.child = undefined;
     if (!child) return;
     this.failAll(new LauncherUnavailableError('process launcher closed'));
-    await new Promise<void>((r) => {
-      if (child.exitCode !== null || child.signalCode !== null) return r();
-      child.once('exit', () => r());
-      child.ref(); // keep this process alive until the helper has gone
-      child.stdin?.end(); // the helper kills what still runs, then exits
-    });
+    await helperGone(child, () => child.stdin?.end()); // the helper kills what still runs, then exits
   }
 
   private server(): ChildProcess {
