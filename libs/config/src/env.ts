@@ -34,6 +34,12 @@ export const ENV = {
    * (default: `native` when it was built, else `node`).
    */
   SABER_PROCESS_LAUNCHER: 'SABER_PROCESS_LAUNCHER',
+  /**
+   * Loops of `@saber/imaging` a tool process runs (read by the tools, not the services):
+   * `native` (the compiled kernels `npm run build` makes with a C compiler; an error when not
+   * built), `js` (the TypeScript loops), `auto` (default: `native` when built).
+   */
+  SABER_IMAGING_KERNELS: 'SABER_IMAGING_KERNELS',
   /** Most scatter elements the planner sends in one task message (1: one message per element). */
   SABER_TASK_BATCH: 'SABER_TASK_BATCH',
   /** Milliseconds a task may go without ack or heartbeat before redelivery. */

@@ -9,6 +9,7 @@
  * @module
  */
 export * from './errors/imaging-errors';
+export { IMAGING_KERNEL_KINDS, NATIVE_KERNELS_PATH, nativeKernels, useImagingKernels, type ImagingKernelKind, type NativeKernels } from './native/native-kernels';
 export type * from './core/volume.types';
 export { neighborhood, linearOffsets, type Neighborhood } from './core/neighborhood';
 export { UnionFind } from './core/union-find';

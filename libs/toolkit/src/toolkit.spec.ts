@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { nativeKernels, useImagingKernels } from '@saber/imaging';
 import { ToolInputError, ToolUsageError } from './cli/tool-errors';
 import { printMetric, runTool, type ToolIo } from './cli/run-tool';
 import { parseLabelMap, parseNumber, parseNumberList, parseRange, parseTriple } from './cli/parse-args';
@@ -28,6 +29,27 @@ describe('toolkit: exit statuses and metric lines', () => {
     assert.equal(await runTool(async () => Promise.reject(new ToolUsageError('bad flag')), [], io), 2);
     assert.equal(await runTool(async () => Promise.reject(new ToolInputError('bad input')), [], io), 1);
     assert.deepEqual(io.errors, ['error: bad flag', 'error: bad input']);
+  });
+
+  it('runs the tool with the imaging loops SABER_IMAGING_KERNELS names, and refuses an unknown kind with exit 2', async () => {
+    const saved = process.env.SABER_IMAGING_KERNELS;
+    after(() => {
+      if (saved === undefined) delete process.env.SABER_IMAGING_KERNELS;
+      else process.env.SABER_IMAGING_KERNELS = saved;
+      useImagingKernels('auto');
+    });
+    const seen: string[] = [];
+    const probe = async (): Promise<void> => void seen.push(nativeKernels() ? 'native' : 'js');
+    for (const value of ['js', 'native', '', 'auto']) {
+      process.env.SABER_IMAGING_KERNELS = value;
+      assert.equal(await runTool(probe, [], collect()), 0);
+    }
+    assert.deepEqual(seen, ['js', 'native', 'native', 'native']);
+    process.env.SABER_IMAGING_KERNELS = 'fast';
+    const io = collect();
+    assert.equal(await runTool(probe, [], io), 2);
+    assert.deepEqual(io.errors, ['error: SABER_IMAGING_KERNELS must be one of auto, native, js, got "fast"']);
+    assert.equal(seen.length, 4);
   });
 
   it('parses numbers, lists, triples, ranges and label maps with exact errors', () => {

@@ -1,4 +1,5 @@
 import { ImagingOptionError, ImagingShapeError, ImagingValueError } from '../errors/imaging-errors';
+import { nativeKernels } from '../native/native-kernels';
 import { mulberry32 } from './random';
 
 /** Options of {@link trainRandomForest}. */
@@ -129,6 +130,12 @@ export function predictForest(model: RandomForestModel, features: Float32Array, 
   const probs = out ?? new Float32Array(n * K);
   if (probs.length !== n * K) throw new ImagingShapeError(`output holds ${probs.length} values, ${n} samples x ${K} classes need ${n * K}`);
   const T = model.trees.length;
+  const native = nativeKernels();
+  if (native && T > 0 && n > 0) {
+    const flat = flatTrees(model);
+    native.predictForest(features, F, K, T, flat.roots, flat.depths, flat.feature, flat.threshold, flat.left, flat.right, flat.value, probs);
+    return probs;
+  }
   // Tree by tree over chunks of samples, so that one tree's arrays stay in cache; each
   // sample's sum still runs over the trees in order, so the result does not depend on CHUNK.
   const acc = new Float64Array(Math.min(n, PREDICT_CHUNK) * K);
@@ -156,6 +163,64 @@ export function predictForest(model: RandomForestModel, features: Float32Array, 
     for (let j = 0; j < m * K; j++) probs[i0 * K + j] = acc[j] / T;
   }
   return probs;
+}
+
+/**
+ * A forest's trees end to end, for the native loop: tree `t`'s nodes start at `roots[t]`
+ * (child indices stay tree-local) and its deepest leaf is `depths[t]` steps down. `right` is
+ * `left + 1`, and a leaf's own index in both `left` and `right` (a leaf keeps the samples that
+ * reach it), so every sample can take `depths[t]` steps.
+ */
+interface FlatTrees {
+  roots: Int32Array;
+  depths: Int32Array;
+  feature: Int32Array;
+  threshold: Float32Array;
+  left: Int32Array;
+  right: Int32Array;
+  value: Float32Array;
+}
+
+const flattened = new WeakMap<RandomForestModel, FlatTrees>();
+
+function flatTrees(model: RandomForestModel): FlatTrees {
+  const known = flattened.get(model);
+  if (known) return known;
+  const K = model.classes;
+  const nodes = model.trees.reduce((s, t) => s + t.feature.length, 0);
+  const flat: FlatTrees = {
+    roots: new Int32Array(model.trees.length),
+    depths: new Int32Array(model.trees.length),
+    feature: new Int32Array(nodes),
+    threshold: new Float32Array(nodes),
+    left: new Int32Array(nodes),
+    right: new Int32Array(nodes),
+    value: new Float32Array(nodes * K),
+  };
+  let at = 0;
+  model.trees.forEach((t, i) => {
+    const size = t.feature.length;
+    flat.roots[i] = at;
+    flat.threshold.set(t.threshold, at);
+    flat.value.set(t.value, at * K);
+    for (let k = 0; k < size; k++) {
+      const leaf = t.feature[k] < 0;
+      flat.feature[at + k] = leaf ? 0 : t.feature[k];
+      flat.left[at + k] = leaf ? k : t.left[k];
+      flat.right[at + k] = leaf ? k : t.left[k] + 1;
+    }
+    // The deepest leaf, walking down from the root.
+    const stack = [0, 0];
+    while (stack.length > 0) {
+      const d = stack.pop() as number;
+      const k = stack.pop() as number;
+      if (t.feature[k] < 0) flat.depths[i] = Math.max(flat.depths[i], d);
+      else stack.push(t.left[k], d + 1, t.left[k] + 1, d + 1);
+    }
+    at += size;
+  });
+  flattened.set(model, flat);
+  return flat;
 }
 
 interface Compiled {

@@ -2,6 +2,7 @@ import { checkVolume, perAxis } from '../core/shape';
 import type { NumericArray, PerAxis, Shape3 } from '../core/volume.types';
 import { ImagingOptionError } from '../errors/imaging-errors';
 import { DEFAULT_TRUNCATE, gaussianRadius } from '../filters/gaussian-kernel';
+import { nativeKernels } from '../native/native-kernels';
 import { gaussianDerivativeSet, ScratchPool, type Orders } from './derivative-set';
 import { symmetricEigenvalues2, symmetricEigenvalues3 } from './symmetric-eigenvalues';
 
@@ -130,8 +131,10 @@ export function featureStack(input: NumericArray, shape: Shape3, options: Featur
   const data = new Float32Array(n * F);
   const pool = new ScratchPool(n);
   let col = 0;
+  const native = nativeKernels();
   const put = (v: ArrayLike<number>): void => {
-    for (let i = 0, j = col; i < n; i++, j += F) data[j] = v[i];
+    if (native && v instanceof Float64Array && n > 0) native.interleave(v, data, col, F);
+    else for (let i = 0, j = col; i < n; i++, j += F) data[j] = v[i];
     col++;
   };
   if (c.raw) put(input);

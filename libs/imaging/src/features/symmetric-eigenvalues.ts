@@ -1,5 +1,6 @@
 import { ImagingShapeError } from '../errors/imaging-errors';
 import type { FloatArray } from '../core/volume.types';
+import { nativeKernels } from '../native/native-kernels';
 
 /**
  * Eigenvalues of a field of symmetric 3x3 matrices given as six component arrays in the order
@@ -7,6 +8,7 @@ import type { FloatArray } from '../core/volume.types';
  * sorted **descending** per voxel (ilastik's order). Closed form (Smith 1961: trigonometric
  * solution of the characteristic cubic), float64 arithmetic; exact for diagonal matrices,
  * within about 1e-7 of the largest eigenvalue magnitude where eigenvalues nearly coincide.
+ * The native kernels (Float64 arrays) use libm's acos and cos, which may round an ulp apart.
  */
 export function symmetricEigenvalues3(components: readonly ArrayLike<number>[], out: readonly FloatArray[]): void {
   if (components.length !== 6 || out.length !== 3) throw new ImagingShapeError('symmetricEigenvalues3 needs 6 components [zz, zy, zx, yy, yx, xx] and 3 outputs');
@@ -14,6 +16,12 @@ export function symmetricEigenvalues3(components: readonly ArrayLike<number>[], 
   const n = azz.length;
   for (const c of [...components, ...out]) if (c.length !== n) throw new ImagingShapeError('all components and outputs must have the same length');
   const [o0, o1, o2] = out;
+  const native = nativeKernels();
+  if (native && [...components, ...out].every((c) => c instanceof Float64Array)) {
+    const f = components as Float64Array[];
+    native.eigen3(f[0], f[1], f[2], f[3], f[4], f[5], o0 as Float64Array, o1 as Float64Array, o2 as Float64Array);
+    return;
+  }
   const TWO_PI_3 = (2 * Math.PI) / 3;
   for (let i = 0; i < n; i++) {
     const a = azz[i];

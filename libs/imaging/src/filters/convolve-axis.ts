@@ -1,4 +1,5 @@
 import type { FloatArray, NumericArray, Shape3 } from '../core/volume.types';
+import { nativeKernels } from '../native/native-kernels';
 
 /**
  * Index map of scipy's `mode='reflect'` (half-sample symmetric, `d c b a | a b c d | d c b a`)
@@ -24,7 +25,8 @@ export function reflectIndexMap(n: number, r: number): Int32Array {
  * the same rounding as scipy, and exact zeros for derivatives of constant data. The lines are
  * copied into a Float64 buffer (a row along x, a plane along y, a stripe of every plane along
  * z), filtered there in float64 and stored into `dst` (rounded to its type, as scipy stores
- * into its output array between passes). Every inner loop walks memory contiguously.
+ * into its output array between passes). Every inner loop walks memory contiguously. With the
+ * native kernels the same loops run compiled (the same values).
  */
 export function convolveAxis(src: NumericArray, dst: FloatArray, shape: Shape3, axis: 0 | 1 | 2, kernel: Float64Array): void {
   const [Z, Y, X] = shape;
@@ -34,6 +36,11 @@ export function convolveAxis(src: NumericArray, dst: FloatArray, shape: Shape3, 
   const w = new Float64Array(kernel.length);
   for (let m = 0; m < kernel.length; m++) w[m] = kernel[kernel.length - 1 - m];
   const sym = symmetry(w, r);
+  const native = nativeKernels();
+  if (native) {
+    native.convolveAxis(src, dst, Z, Y, X, axis, w, sym);
+    return;
+  }
   const YX = Y * X;
   if (axis === 2) {
     const map = reflectIndexMap(X, r);

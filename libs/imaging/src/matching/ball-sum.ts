@@ -1,6 +1,7 @@
 import { allocFloat, checkVolume } from '../core/shape';
 import type { FloatArray, FloatDtype, NumericArray, PerAxis, Shape3 } from '../core/volume.types';
 import { ball } from '../morphology/ball';
+import { nativeKernels } from '../native/native-kernels';
 
 /**
  * A ball as x-runs: run `k` covers offsets `(dz[k], dy[k], -halfWidth[k] .. +halfWidth[k])`.
@@ -70,12 +71,18 @@ export function ballSum(input: NumericArray, shape: Shape3, radius: PerAxis, opt
  * The ball is symmetric in z: its slices at `dz` and `-dz` are the same disk. So each plane's
  * disk sums are computed once per `|dz|` and added into the two output planes that need them
  * (accumulators for the `2 r_z + 1` planes in reach are kept in a ring): about half the row
- * sums of adding every x-run of the ball to every voxel.
+ * sums of adding every x-run of the ball to every voxel. The native kernels run the same loops
+ * compiled (the same values).
  */
 export function ballSumInto(input: NumericArray, shape: Shape3, runs: BallRuns, out: FloatArray): void {
   const [Z, Y, X] = shape;
   const YX = Y * X;
   const Rz = runs.extent[0];
+  const native = nativeKernels();
+  if (native) {
+    native.ballSum(input, Z, Y, X, runs.dz, runs.dy, runs.halfWidth, Rz, out);
+    return;
+  }
   // The rows (dy, half width) of the disk at |dz| = d, for d = 0..Rz.
   const disks: { dy: number[]; w: number[] }[] = Array.from({ length: Rz + 1 }, () => ({ dy: [], w: [] }));
   for (let k = 0; k < runs.count; k++) {

@@ -2,6 +2,7 @@ import { checkVolume } from '../core/shape';
 import type { NumericArray, Shape3 } from '../core/volume.types';
 import { ImagingOptionError } from '../errors/imaging-errors';
 import { ball } from '../morphology/ball';
+import { nativeKernels } from '../native/native-kernels';
 import { ballRuns, ballSumInto, type BallRuns } from './ball-sum';
 
 /** Options of {@link detectCells}; the defaults are the original xbrain/SABER ones. */
@@ -134,6 +135,12 @@ function clearAndUpdate(
   diff: Float64Array,
 ): void {
   const [Z, Y, X] = shape;
+  const native = nativeKernels();
+  if (native) {
+    const b = Int32Array.of(box.z0, box.z1, box.y0, box.y1, box.x0, box.x1);
+    native.clearAndUpdate(work, corr, Z, Y, X, c[0], c[1], c[2], clear.dz, clear.dy, clear.dx, t.dz, t.dy, t.halfWidth, b, diff);
+    return;
+  }
   const W = box.x1 - box.x0 + 1;
   const BY = box.y1 - box.y0;
   let touched = false;

@@ -1,4 +1,8 @@
-import { ToolError } from './tool-errors';
+import { IMAGING_KERNEL_KINDS, useImagingKernels, type ImagingKernelKind } from '@saber/imaging';
+// The names only: the package's index also loads the services' validated config (zod), about
+// 0.2 s at every tool start.
+import { ENV } from '@saber/config/dist/env';
+import { ToolError, ToolUsageError } from './tool-errors';
 
 /** Where a tool writes: `out` for results and `name: value` metric lines, `err` for diagnostics. */
 export interface ToolIo {
@@ -21,13 +25,24 @@ export function printMetric(io: ToolIo, name: string, value: number): void {
   io.out(`${name}: ${text}`);
 }
 
+/** Picks `@saber/imaging`'s loops from `SABER_IMAGING_KERNELS` (unset or empty: `auto`). */
+function selectKernels(value: string | undefined): void {
+  if (value === undefined || value === '') return void useImagingKernels('auto');
+  if (!IMAGING_KERNEL_KINDS.includes(value as ImagingKernelKind)) {
+    throw new ToolUsageError(`${ENV.SABER_IMAGING_KERNELS} must be one of ${IMAGING_KERNEL_KINDS.join(', ')}, got ${JSON.stringify(value)}`);
+  }
+  useImagingKernels(value as ImagingKernelKind);
+}
+
 /**
- * Runs a tool's main function and turns its outcome into an exit status: 0 on success, the
- * error's `exitCode` for a {@link ToolError} (its message on stderr as `error: ...`), 1 for
- * anything else (with the stack, since that is a bug).
+ * Runs a tool's main function, with the imaging loops `SABER_IMAGING_KERNELS` names, and turns
+ * its outcome into an exit status: 0 on success, the error's `exitCode` for a {@link ToolError}
+ * (its message on stderr as `error: ...`), 1 for anything else (with the stack, since that is a
+ * bug).
  */
 export async function runTool(main: (argv: string[], io: ToolIo) => Promise<void>, argv: string[], io: ToolIo = PROCESS_IO): Promise<number> {
   try {
+    selectKernels(process.env[ENV.SABER_IMAGING_KERNELS]);
     await main(argv, io);
     return 0;
   } catch (e) {

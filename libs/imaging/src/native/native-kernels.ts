@@ -1,0 +1,102 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ImagingOptionError } from '../errors/imaging-errors';
+
+/**
+ * The compiled twins of the hottest loops (`native/saber-imaging.c`, built by `npm run build`
+ * into `dist/native/saber-imaging.node` where a C compiler and Node's headers are installed).
+ * Each returns what the TypeScript loop returns, bit for bit (the Hessian eigenvalues excepted:
+ * libm's acos/cos round within an ulp of V8's); tests run both and compare.
+ */
+export interface NativeKernels {
+  convolveAxis(src: ArrayBufferView, dst: Float64Array | Float32Array, Z: number, Y: number, X: number, axis: number, w: Float64Array, sym: number): void;
+  eigen3(
+    zz: Float64Array,
+    zy: Float64Array,
+    zx: Float64Array,
+    yy: Float64Array,
+    yx: Float64Array,
+    xx: Float64Array,
+    o0: Float64Array,
+    o1: Float64Array,
+    o2: Float64Array,
+  ): void;
+  predictForest(
+    x: Float32Array,
+    F: number,
+    K: number,
+    T: number,
+    roots: Int32Array,
+    depths: Int32Array,
+    feature: Int32Array,
+    threshold: Float32Array,
+    left: Int32Array,
+    right: Int32Array,
+    value: Float32Array,
+    out: Float32Array,
+  ): void;
+  interleave(src: Float64Array, dst: Float32Array, column: number, F: number): void;
+  clearAndUpdate(
+    work: Float64Array,
+    corr: Float64Array,
+    Z: number,
+    Y: number,
+    X: number,
+    cz: number,
+    cy: number,
+    cx: number,
+    clearDz: Int32Array,
+    clearDy: Int32Array,
+    clearDx: Int32Array,
+    tDz: Int32Array,
+    tDy: Int32Array,
+    tHalfWidth: Int32Array,
+    box: Int32Array,
+    diff: Float64Array,
+  ): void;
+  ballSum(input: ArrayBufferView, Z: number, Y: number, X: number, dz: Int32Array, dy: Int32Array, halfWidth: Int32Array, Rz: number, out: Float32Array | Float64Array): void;
+}
+
+/** Which loops run (`SABER_IMAGING_KERNELS`): `native` (an error when not built), `js`, or `auto` (native when built). */
+export const IMAGING_KERNEL_KINDS = ['auto', 'native', 'js'] as const;
+export type ImagingKernelKind = (typeof IMAGING_KERNEL_KINDS)[number];
+
+/** Where `npm run build` puts the addon (beside this module's compiled file). */
+export const NATIVE_KERNELS_PATH = join(__dirname, 'saber-imaging.node');
+
+const loaded = new Map<string, NativeKernels | null>();
+let active: NativeKernels | null | undefined;
+
+function load(path: string): NativeKernels | null {
+  let kernels = loaded.get(path);
+  if (kernels === undefined) {
+    // A Node-API addon loads only through require.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    kernels = existsSync(path) ? (require(path) as NativeKernels) : null;
+    loaded.set(path, kernels);
+  }
+  return kernels;
+}
+
+/**
+ * Picks the loops every kernel uses from now on in this process: `js`, `native` (throws
+ * {@link ImagingOptionError} when the addon was not built), or `auto`. Returns the kind in use.
+ * Without a call, the first kernel that asks takes `auto`.
+ */
+export function useImagingKernels(kind: ImagingKernelKind = 'auto', path = NATIVE_KERNELS_PATH): 'native' | 'js' {
+  if (!IMAGING_KERNEL_KINDS.includes(kind)) throw new ImagingOptionError(`imaging kernels must be one of ${IMAGING_KERNEL_KINDS.join(', ')}, got ${JSON.stringify(kind)}`);
+  if (kind === 'js') active = null;
+  else {
+    active = load(path);
+    if (!active && kind === 'native') {
+      throw new ImagingOptionError(`the native imaging kernels are not built (${path} is missing): run \`npm run build\` where a C compiler (cc) and Node's headers are installed, or use the js kernels`);
+    }
+  }
+  return active ? 'native' : 'js';
+}
+
+/** The native loops in use, or null for the TypeScript ones. */
+export function nativeKernels(): NativeKernels | null {
+  if (active === undefined) useImagingKernels('auto');
+  return active ?? null;
+}
