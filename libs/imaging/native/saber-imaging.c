@@ -11,8 +11,8 @@
  * Exports (arguments are checked by the TypeScript wrapper, src/native/native-kernels.ts):
  *   convolveAxis(src, dst, Z, Y, X, axis, w, sym)   src any number typed array, dst Float64Array or Float32Array
  *   eigen3(zz, zy, zx, yy, yx, xx, o0, o1, o2)      all Float64Array of one length
- *   predictForest(x, F, K, T, roots, feature, threshold, left, value, out)
- *   interleave(src, dst, column, F)                 src Float64Array, dst Float32Array
+ *   predictForest(x, F, K, T, roots, depths, nodes, value, out)   nodes: 16 bytes each (feature, threshold, left, right)
+ *   interleave(columns, dst, column, F)             columns: 1-16 Float64Arrays, dst Float32Array
  *   ballSum(input, Z, Y, X, dz, dy, halfWidth, Rz, out)   input any number typed array, out Float32/64Array
  *   clearAndUpdate(work, corr, Z, Y, X, cz, cy, cx, clearDz, clearDy, clearDx, tDz, tDy, tHalfWidth, box, diff)
  */
@@ -277,11 +277,12 @@ static napi_value js_eigen3(napi_env env, napi_callback_info info) {
  */
 #define CHUNK 4096
 #define LANES 8
-typedef struct {
+typedef struct { /* random-forest.ts FlatTrees.nodes */
   int32_t feature; /* 0 for a leaf */
   float threshold;
   int32_t left, right;
 } node_t;
+_Static_assert(sizeof(node_t) == 16, "FlatTrees.nodes holds 16 bytes per node");
 
 static void forest_chunk(const float *restrict xs, size_t F, size_t K, size_t T, size_t m, const int32_t *root, const int32_t *depth,
                          const node_t *nodes, const float *val, double *restrict acc) {
@@ -318,51 +319,55 @@ static void forest_chunk(const float *restrict xs, size_t F, size_t K, size_t T,
 }
 
 static napi_value js_predict_forest(napi_env env, napi_callback_info info) {
-  ARGS(12)
-  array_t x, roots, depths, feature, threshold, left, right, value, out;
-  if (!get_array(env, argv[0], &x) || !get_array(env, argv[4], &roots) || !get_array(env, argv[5], &depths) || !get_array(env, argv[6], &feature) ||
-      !get_array(env, argv[7], &threshold) || !get_array(env, argv[8], &left) || !get_array(env, argv[9], &right) || !get_array(env, argv[10], &value) ||
-      !get_array(env, argv[11], &out))
+  ARGS(9)
+  array_t x, roots, depths, nodes, value, out;
+  if (!get_array(env, argv[0], &x) || !get_array(env, argv[4], &roots) || !get_array(env, argv[5], &depths) || !get_array(env, argv[6], &nodes) ||
+      !get_array(env, argv[7], &value) || !get_array(env, argv[8], &out))
     return fail(env, "predictForest: typed arrays expected");
   const size_t F = (size_t)get_int(env, argv[1]), K = (size_t)get_int(env, argv[2]), T = (size_t)get_int(env, argv[3]);
-  if (F == 0 || K == 0 || T == 0 || x.length % F != 0 || out.length != x.length / F * K || roots.length != T || depths.length != T ||
-      left.length != feature.length || right.length != feature.length || threshold.length != feature.length || value.length != feature.length * K)
+  const size_t count = nodes.length / 4;
+  if (F == 0 || K == 0 || T == 0 || x.type != napi_float32_array || out.type != napi_float32_array || nodes.type != napi_int32_array ||
+      x.length % F != 0 || out.length != x.length / F * K || roots.length != T || depths.length != T || nodes.length % 4 != 0 || value.length != count * K)
     return fail(env, "predictForest: array lengths do not match");
-  const size_t n = x.length / F, count = feature.length;
+  const size_t n = x.length / F;
   double *acc = malloc(CHUNK * K * sizeof(double));
-  node_t *nodes = malloc(count * sizeof(node_t));
-  if (!acc || !nodes) {
-    free(acc);
-    free(nodes);
-    return fail(env, "predictForest: out of memory");
-  }
-  const int32_t *fe = feature.data, *le = left.data, *ri = right.data;
-  const float *th = threshold.data;
-  for (size_t i = 0; i < count; i++) nodes[i] = (node_t){fe[i], th[i], le[i], ri[i]};
+  if (!acc) return fail(env, "predictForest: out of memory");
   float *probs = out.data;
   for (size_t i0 = 0; i0 < n; i0 += CHUNK) {
     const size_t m = n - i0 < CHUNK ? n - i0 : CHUNK;
-    forest_chunk((const float *)x.data + i0 * F, F, K, T, m, roots.data, depths.data, nodes, value.data, acc);
+    forest_chunk((const float *)x.data + i0 * F, F, K, T, m, roots.data, depths.data, nodes.data, value.data, acc);
     for (size_t j = 0; j < m * K; j++) probs[i0 * K + j] = (float)(acc[j] / (double)T);
   }
   free(acc);
-  free(nodes);
   return NULL;
 }
 
-/* feature-stack.ts put: column `col` of a voxel-major Float32 matrix of F columns. */
-HOT static void interleave(const double *src, float *dst, size_t n, size_t F) {
-  for (size_t i = 0; i < n; i++) dst[i * F] = (float)src[i];
+/* feature-stack.ts put: columns `column .. column + C - 1` of a voxel-major Float32 matrix of F columns, in one sweep. */
+#define MAX_COLUMNS 16
+HOT static void interleave(const double *const *src, size_t C, float *restrict dst, size_t n, size_t F) {
+  for (size_t i = 0; i < n; i++)
+    for (size_t c = 0; c < C; c++) dst[i * F + c] = (float)src[c][i];
 }
 
 static napi_value js_interleave(napi_env env, napi_callback_info info) {
   ARGS(4)
-  array_t src, dst;
-  if (!get_array(env, argv[0], &src) || !get_array(env, argv[1], &dst) || src.type != napi_float64_array || dst.type != napi_float32_array)
-    return fail(env, "interleave: Float64Array and Float32Array expected");
+  array_t dst;
+  uint32_t C = 0;
+  if (napi_get_array_length(env, argv[0], &C) != napi_ok || C == 0 || C > MAX_COLUMNS) return fail(env, "interleave: 1 to 16 columns expected");
+  if (!get_array(env, argv[1], &dst) || dst.type != napi_float32_array) return fail(env, "interleave: dst must be a Float32Array");
+  const double *src[MAX_COLUMNS];
+  size_t n = 0;
+  for (uint32_t c = 0; c < C; c++) {
+    napi_value v;
+    array_t a;
+    if (napi_get_element(env, argv[0], c, &v) != napi_ok || !get_array(env, v, &a) || a.type != napi_float64_array) return fail(env, "interleave: columns must be Float64Arrays");
+    if (c > 0 && a.length != n) return fail(env, "interleave: columns of different lengths");
+    n = a.length;
+    src[c] = a.data;
+  }
   const size_t col = (size_t)get_int(env, argv[2]), F = (size_t)get_int(env, argv[3]);
-  if (F == 0 || col >= F || dst.length < src.length * F) return fail(env, "interleave: array lengths do not match");
-  interleave(src.data, (float *)dst.data + col, src.length, F);
+  if (F == 0 || col + C > F || dst.length < n * F) return fail(env, "interleave: array lengths do not match");
+  interleave(src, C, (float *)dst.data + col, n, F);
   return NULL;
 }
 

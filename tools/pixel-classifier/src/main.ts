@@ -31,6 +31,7 @@ import {
   type FeatureKind,
   type FeatureStackOptions,
   type NumericArray,
+  type RandomForestModel,
 } from '@saber/imaging';
 import {
   createOutput,
@@ -193,18 +194,22 @@ async function readWindow(uris: readonly string[], box: Box3, halo: readonly num
   };
 }
 
-/** The features of rows `[y0, y1)` and columns `[x0, x1)` of `planes` planes of `Y × X` voxels, `F` per voxel. */
-function cropFeatures(features: Float32Array, F: number, planes: number, [Y, X]: readonly number[], [y0, y1, x0, x1]: readonly number[]): Float32Array {
-  const w = (x1 - x0) * F;
-  const out = new Float32Array(planes * (y1 - y0) * w);
+/**
+ * Class probabilities of rows `[y0, y1)` and columns `[x0, x1)` of `planes` planes of `Y × X`
+ * voxels whose features (`F` each) are `features`: row by row, without copying the features.
+ */
+function predictCrop(forest: RandomForestModel, features: Float32Array, F: number, planes: number, [Y, X]: readonly number[], [y0, y1, x0, x1]: readonly number[]): Float32Array {
+  const w = x1 - x0;
+  const K = forest.classes;
+  const probs = new Float32Array(planes * (y1 - y0) * w * K);
   let o = 0;
   for (let z = 0; z < planes; z++) {
     for (let y = y0; y < y1; y++, o += w) {
       const from = ((z * Y + y) * X + x0) * F;
-      out.set(features.subarray(from, from + w), o);
+      predictForest(forest, features.subarray(from, from + w * F), probs.subarray(o * K, (o + w) * K));
     }
   }
-  return out;
+  return probs;
 }
 
 /** Opens the `--image` volumes (channels), which must share one shape. */
@@ -387,7 +392,7 @@ async function predict(o: PredictOptions, io: ToolIo): Promise<void> {
       const F = featureNames(model.features).length * channels;
       if (model.forest.features !== F) throw new ToolInputError(`${o.model}: the forest expects ${model.forest.features} features, the feature options give ${F}`);
       await forEachSlab(images, z0, z1, model.features, async ({ z0: a, z1: b, features, count }) => {
-        const probs = predictForest(forest, plane === Y * X ? features : cropFeatures(features, count, b - a, [Y, X], [y0, y1, x0, x1]));
+        const probs = plane === Y * X ? predictForest(forest, features) : predictCrop(forest, features, count, b - a, [Y, X], [y0, y1, x0, x1]);
         const n = (b - a) * plane;
         const channel = (c: number) => {
           const v = u8 ? new Uint8Array(n) : new Float32Array(n);

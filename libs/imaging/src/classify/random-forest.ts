@@ -133,7 +133,7 @@ export function predictForest(model: RandomForestModel, features: Float32Array, 
   const native = nativeKernels();
   if (native && T > 0 && n > 0) {
     const flat = flatTrees(model);
-    native.predictForest(features, F, K, T, flat.roots, flat.depths, flat.feature, flat.threshold, flat.left, flat.right, flat.value, probs);
+    native.predictForest(features, F, K, T, flat.roots, flat.depths, flat.nodes, flat.value, probs);
     return probs;
   }
   // Tree by tree over chunks of samples, so that one tree's arrays stay in cache; each
@@ -167,17 +167,15 @@ export function predictForest(model: RandomForestModel, features: Float32Array, 
 
 /**
  * A forest's trees end to end, for the native loop: tree `t`'s nodes start at `roots[t]`
- * (child indices stay tree-local) and its deepest leaf is `depths[t]` steps down. `right` is
- * `left + 1`, and a leaf's own index in both `left` and `right` (a leaf keeps the samples that
- * reach it), so every sample can take `depths[t]` steps.
+ * (child indices stay tree-local) and its deepest leaf is `depths[t]` steps down. Each node is
+ * 16 bytes of `nodes`: feature (int32; 0 for a leaf), threshold (float32), left and right child
+ * (int32; `right = left + 1`, and a leaf's own index in both: a leaf keeps the samples that reach
+ * it, so every sample can take `depths[t]` steps).
  */
 interface FlatTrees {
   roots: Int32Array;
   depths: Int32Array;
-  feature: Int32Array;
-  threshold: Float32Array;
-  left: Int32Array;
-  right: Int32Array;
+  nodes: Int32Array;
   value: Float32Array;
 }
 
@@ -187,27 +185,22 @@ function flatTrees(model: RandomForestModel): FlatTrees {
   const known = flattened.get(model);
   if (known) return known;
   const K = model.classes;
-  const nodes = model.trees.reduce((s, t) => s + t.feature.length, 0);
-  const flat: FlatTrees = {
-    roots: new Int32Array(model.trees.length),
-    depths: new Int32Array(model.trees.length),
-    feature: new Int32Array(nodes),
-    threshold: new Float32Array(nodes),
-    left: new Int32Array(nodes),
-    right: new Int32Array(nodes),
-    value: new Float32Array(nodes * K),
-  };
+  const count = model.trees.reduce((s, t) => s + t.feature.length, 0);
+  const buffer = new ArrayBuffer(count * 16);
+  const flat: FlatTrees = { roots: new Int32Array(model.trees.length), depths: new Int32Array(model.trees.length), nodes: new Int32Array(buffer), value: new Float32Array(count * K) };
+  const thresholds = new Float32Array(buffer);
   let at = 0;
   model.trees.forEach((t, i) => {
     const size = t.feature.length;
     flat.roots[i] = at;
-    flat.threshold.set(t.threshold, at);
     flat.value.set(t.value, at * K);
     for (let k = 0; k < size; k++) {
       const leaf = t.feature[k] < 0;
-      flat.feature[at + k] = leaf ? 0 : t.feature[k];
-      flat.left[at + k] = leaf ? k : t.left[k];
-      flat.right[at + k] = leaf ? k : t.left[k] + 1;
+      const o = (at + k) * 4;
+      flat.nodes[o] = leaf ? 0 : t.feature[k];
+      thresholds[o + 1] = t.threshold[k];
+      flat.nodes[o + 2] = leaf ? k : t.left[k];
+      flat.nodes[o + 3] = leaf ? k : t.left[k] + 1;
     }
     // The deepest leaf, walking down from the root.
     const stack = [0, 0];

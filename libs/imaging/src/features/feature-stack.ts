@@ -132,10 +132,11 @@ export function featureStack(input: NumericArray, shape: Shape3, options: Featur
   const pool = new ScratchPool(n);
   let col = 0;
   const native = nativeKernels();
-  const put = (v: ArrayLike<number>): void => {
-    if (native && v instanceof Float64Array && n > 0) native.interleave(v, data, col, F);
-    else for (let i = 0, j = col; i < n; i++, j += F) data[j] = v[i];
-    col++;
+  // Columns are stored a few at a time: each store sweeps the whole (voxel-major) stack.
+  const put = (...columns: ArrayLike<number>[]): void => {
+    if (native && n > 0 && columns.every((v) => v instanceof Float64Array)) native.interleave(columns as Float64Array[], data, col, F);
+    else for (let c = 0; c < columns.length; c++) for (let i = 0, j = col + c, v = columns[c]; i < n; i++, j += F) data[j] = v[i];
+    col += columns.length;
   };
   if (c.raw) put(input);
   const d3 = c.dims === 3;
@@ -154,29 +155,30 @@ export function featureStack(input: NumericArray, shape: Shape3, options: Featur
     const smooth = d[0];
     const grad = wantGrad ? d.slice(1, 1 + first.length) : [];
     const hess = wantHess ? d.slice(1 + grad.length) : [];
-    if (c.kinds.has('gaussian')) put(smooth);
+    // The scalar features of this scale, stored together.
+    const scalars: Float64Array[] = [];
+    if (c.kinds.has('gaussian')) scalars.push(smooth);
     if (wantGrad) {
       const m = pool.take().fill(0);
       for (const g of grad) for (let i = 0; i < n; i++) m[i] += g[i] * g[i];
       for (let i = 0; i < n; i++) m[i] = Math.sqrt(m[i]);
-      put(m);
-      pool.give(m, ...grad);
+      scalars.push(m);
+      pool.give(...grad);
     }
     if (c.kinds.has('laplacian')) {
       // Trace: zz + yy + xx (3-D) or yy + xx (2-D), summed in that order like gaussianLaplace.
       const diag = d3 ? [hess[0], hess[3], hess[5]] : [hess[0], hess[2]];
       const l = pool.take().fill(0);
       for (const h of diag) for (let i = 0; i < n; i++) l[i] += h[i];
-      put(l);
-      pool.give(l);
+      scalars.push(l);
     }
     if (c.kinds.has('differenceOfGaussians')) {
       const small = gaussianDerivativeSet(input, shape, [sigma[0] * DOG_RATIO, sigma[1] * DOG_RATIO, sigma[2] * DOG_RATIO], [[0, 0, 0]], c.truncate, pool)[0];
       for (let i = 0; i < n; i++) small[i] = smooth[i] - small[i];
-      put(small);
-      pool.give(small);
+      scalars.push(small);
     }
-    pool.give(smooth);
+    if (scalars.length > 0) put(...scalars);
+    pool.give(smooth, ...scalars);
     if (c.kinds.has('structureTensor')) {
       const inner: [number, number, number] = [sigma[0] / 2, sigma[1] / 2, sigma[2] / 2];
       const g = gaussianDerivativeSet(input, shape, inner, first, c.truncate, pool);
@@ -200,10 +202,10 @@ export function featureStack(input: NumericArray, shape: Shape3, options: Featur
   return { data, names, count: F, voxels: n };
 }
 
-function putEigenvalues(tensor: Float64Array[], d3: boolean, n: number, put: (v: ArrayLike<number>) => void, pool: ScratchPool): void {
+function putEigenvalues(tensor: Float64Array[], d3: boolean, n: number, put: (...columns: ArrayLike<number>[]) => void, pool: ScratchPool): void {
   const ev = (d3 ? [0, 1, 2] : [0, 1]).map(() => pool.take());
   if (d3) symmetricEigenvalues3(tensor, ev);
   else symmetricEigenvalues2(tensor, ev);
-  for (const e of ev) put(e);
+  put(...ev);
   pool.give(...ev);
 }

@@ -28,14 +28,11 @@ export interface NativeKernels {
     T: number,
     roots: Int32Array,
     depths: Int32Array,
-    feature: Int32Array,
-    threshold: Float32Array,
-    left: Int32Array,
-    right: Int32Array,
+    nodes: Int32Array,
     value: Float32Array,
     out: Float32Array,
   ): void;
-  interleave(src: Float64Array, dst: Float32Array, column: number, F: number): void;
+  interleave(columns: Float64Array[], dst: Float32Array, column: number, F: number): void;
   clearAndUpdate(
     work: Float64Array,
     corr: Float64Array,
