@@ -196,6 +196,10 @@ function flatTrees(model: RandomForestModel): FlatTrees {
     flat.value.set(t.value, at * K);
     for (let k = 0; k < size; k++) {
       const leaf = t.feature[k] < 0;
+      // The compiled walk reads what the indices say: check them (forestFromJson does too).
+      if (!leaf && !(t.feature[k] < model.features && t.left[k] > k && t.left[k] + 1 < size)) {
+        throw new ImagingValueError(`forest: tree ${i} node ${k} has feature ${t.feature[k]} and children ${t.left[k]}, ${t.left[k] + 1} (of ${size} nodes, ${model.features} features)`);
+      }
       const o = (at + k) * 4;
       flat.nodes[o] = leaf ? 0 : t.feature[k];
       thresholds[o + 1] = t.threshold[k];

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { trainRandomForest, predictForest, type RandomForestModel } from '../classify/random-forest';
 import type { NumericArray, Shape3 } from '../core/volume.types';
-import { ImagingOptionError } from '../errors/imaging-errors';
+import { ImagingOptionError, ImagingValueError } from '../errors/imaging-errors';
 import { featureNames, featureStack } from '../features/feature-stack';
 import { symmetricEigenvalues3 } from '../features/symmetric-eigenvalues';
 import { convolveAxis } from '../filters/convolve-axis';
@@ -157,6 +157,10 @@ describe('native imaging kernels', () => {
     const pair = both(() => predictForest(stump, Float32Array.of(0.2, 0.5, 0.9, NaN)));
     assert.deepEqual(pair.native, pair.js);
     assert.deepEqual(Array.from(pair.native), [0.625, 0.375, 0.625, 0.375, 0.125, 0.875, 0.125, 0.875]);
+    // A child index out of range is an error, not a read outside the arrays.
+    const broken: RandomForestModel = { ...stump, trees: [{ ...stump.trees[0], left: Int32Array.of(2, 0, 0) }] };
+    useImagingKernels('native');
+    assert.throws(() => predictForest(broken, Float32Array.of(0.2)), (e: Error) => e instanceof ImagingValueError && /tree 0 node 0 .* children 2, 3 \(of 3 nodes/.test(e.message));
   });
 
   it('ballSum and detectCells: the same sums and cells as the TypeScript loops (and the brute-force sum)', () => {
