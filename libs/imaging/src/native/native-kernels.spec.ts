@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { trainRandomForest, predictForest, type RandomForestModel } from '../classify/random-forest';
@@ -34,12 +36,22 @@ describe('native imaging kernels', () => {
     assert.equal(useImagingKernels('auto'), 'native');
   });
 
-  it('reject an unknown kind and name the missing addon when native is required', () => {
+  it('reject an unknown kind and name a missing or unloadable addon when native is required (auto falls back to the TypeScript loops)', () => {
     assert.throws(() => useImagingKernels('fast' as never), (e: Error) => e instanceof ImagingOptionError && /auto, native, js.*"fast"/.test(e.message));
     const missing = join(__dirname, 'no-such-addon.node');
     assert.throws(() => useImagingKernels('native', missing), (e: Error) => e instanceof ImagingOptionError && e.message.includes(missing) && /npm run build/.test(e.message));
     assert.equal(useImagingKernels('auto', missing), 'js');
     assert.equal(nativeKernels(), null);
+    // A file that is not a loadable addon (a broken build, another platform's).
+    const dir = mkdtempSync(join(tmpdir(), 'imaging-native-'));
+    try {
+      const broken = join(dir, 'broken.node');
+      writeFileSync(broken, 'not an ELF file');
+      assert.throws(() => useImagingKernels('native', broken), (e: Error) => e instanceof ImagingOptionError && e.message.includes(`${broken} does not load`));
+      assert.equal(useImagingKernels('auto', broken), 'js');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     assert.equal(useImagingKernels('auto'), 'native');
   });
 

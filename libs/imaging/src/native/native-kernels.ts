@@ -61,33 +61,43 @@ export type ImagingKernelKind = (typeof IMAGING_KERNEL_KINDS)[number];
 /** Where `npm run build` puts the addon (beside this module's compiled file). */
 export const NATIVE_KERNELS_PATH = join(__dirname, 'saber-imaging.node');
 
-const loaded = new Map<string, NativeKernels | null>();
+const loaded = new Map<string, { kernels: NativeKernels | null; error?: string }>();
 let active: NativeKernels | null | undefined;
 
-function load(path: string): NativeKernels | null {
-  let kernels = loaded.get(path);
-  if (kernels === undefined) {
-    // A Node-API addon loads only through require.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    kernels = existsSync(path) ? (require(path) as NativeKernels) : null;
-    loaded.set(path, kernels);
+/** The addon at `path`, or null with why (missing, or a file Node cannot load: another platform, a broken build). */
+function load(path: string): { kernels: NativeKernels | null; error?: string } {
+  let entry = loaded.get(path);
+  if (!entry) {
+    if (!existsSync(path)) entry = { kernels: null, error: `${path} is missing` };
+    else {
+      try {
+        // A Node-API addon loads only through require.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        entry = { kernels: require(path) as NativeKernels };
+      } catch (e) {
+        entry = { kernels: null, error: `${path} does not load: ${(e as Error).message.split('\n')[0]}` };
+      }
+    }
+    loaded.set(path, entry);
   }
-  return kernels;
+  return entry;
 }
 
 /**
  * Picks the loops every kernel uses from now on in this process: `js`, `native` (throws
- * {@link ImagingOptionError} when the addon was not built), or `auto`. Returns the kind in use.
- * Without a call, the first kernel that asks takes `auto`.
+ * {@link ImagingOptionError} when the addon is missing or does not load), or `auto` (the
+ * addon when it loads, else the TypeScript loops). Returns the kind in use. Without a call,
+ * the first kernel that asks takes `auto`.
  */
 export function useImagingKernels(kind: ImagingKernelKind = 'auto', path = NATIVE_KERNELS_PATH): 'native' | 'js' {
   if (!IMAGING_KERNEL_KINDS.includes(kind)) throw new ImagingOptionError(`imaging kernels must be one of ${IMAGING_KERNEL_KINDS.join(', ')}, got ${JSON.stringify(kind)}`);
   if (kind === 'js') active = null;
   else {
-    active = load(path);
-    if (!active && kind === 'native') {
-      throw new ImagingOptionError(`the native imaging kernels are not built (${path} is missing): run \`npm run build\` where a C compiler (cc) and Node's headers are installed, or use the js kernels`);
+    const { kernels, error } = load(path);
+    if (!kernels && kind === 'native') {
+      throw new ImagingOptionError(`the native imaging kernels are not available (${error}): run \`npm run build\` where a C compiler (cc) and Node's headers are installed, or use the js kernels`);
     }
+    active = kernels;
   }
   return active ? 'native' : 'js';
 }
