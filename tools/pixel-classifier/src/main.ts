@@ -394,9 +394,15 @@ async function predict(o: PredictOptions, io: ToolIo): Promise<void> {
       await forEachSlab(images, z0, z1, model.features, async ({ z0: a, z1: b, features, count }) => {
         const probs = plane === Y * X ? predictForest(forest, features) : predictCrop(forest, features, count, b - a, [Y, X], [y0, y1, x0, x1]);
         const n = (b - a) * plane;
-        const channel = (c: number) => {
-          const v = u8 ? new Uint8Array(n) : new Float32Array(n);
-          for (let i = 0; i < n; i++) v[i] = u8 ? Math.round(probs[i * K + c] * 255) : probs[i * K + c];
+        // One loop per output type (a loop that writes both array types runs at half speed).
+        const channel = (c: number): Uint8Array | Float32Array => {
+          if (u8) {
+            const v = new Uint8Array(n);
+            for (let i = 0, j = c; i < n; i++, j += K) v[i] = Math.round(probs[j] * 255);
+            return v;
+          }
+          const v = new Float32Array(n);
+          for (let i = 0, j = c; i < n; i++, j += K) v[i] = probs[j];
           return v;
         };
         if (only >= 0) await out.write({ start: [a - z0, 0, 0], stop: [b - z0, OY, OX] }, channel(only));
