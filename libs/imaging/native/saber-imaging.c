@@ -3,10 +3,11 @@
  *
  * Each function does what its TypeScript twin does, in the same arithmetic order, so that
  * the results are the same bit for bit; the eigenvalues excepted: with SABER_FAST_EIGEN they
- * come from eigen-fast.c (vectorized, within 1e-10 of the largest eigenvalue), otherwise
- * from libm's acos and cos, which may round an ulp apart from V8's. Compiled by scripts/build-native.mjs with
- * -ffp-contract=off (no fused multiply-adds: they would round differently). On x86-64 the
- * loops are built twice (x86-64-v3 with AVX2, and baseline) and the CPU picks at load time.
+ * come from eigen-fast.c (vectorized, within 1e-10 of the largest eigenvalue), otherwise from
+ * libm's acos and cos, which may round an ulp apart from V8's. Compiled by
+ * scripts/build-native.mjs with -ffp-contract=off (no fused multiply-adds: they would round
+ * differently). On x86-64 the loops are built twice (x86-64-v3 with AVX2, and baseline) and
+ * the CPU picks at load time.
  *
  * Exports (arguments are checked by the TypeScript wrapper, src/native/native-kernels.ts):
  *   convolveAxis(src, dst, Z, Y, X, axis, w, sym)   src any number typed array, dst Float64Array or Float32Array
@@ -45,6 +46,12 @@ static int64_t get_int(napi_env env, napi_value v) {
   int64_t n = 0;
   napi_get_value_int64(env, v, &n);
   return n;
+}
+
+/* The typed arrays `load` reads (not the 64-bit integer ones). */
+static int numeric(napi_typedarray_type t) {
+  return t == napi_float64_array || t == napi_float32_array || t == napi_int8_array || t == napi_uint8_array || t == napi_uint8_clamped_array ||
+         t == napi_int16_array || t == napi_uint16_array || t == napi_int32_array || t == napi_uint32_array;
 }
 
 /* Copies `len` values of `src` from element `off` into `out`, as float64 (as TypedArray.set does). */
@@ -193,6 +200,7 @@ static napi_value js_convolve_axis(napi_env env, napi_callback_info info) {
   ARGS(8)
   array_t src, dst, w;
   if (!get_array(env, argv[0], &src) || !get_array(env, argv[1], &dst) || !get_array(env, argv[6], &w)) return fail(env, "convolveAxis: typed arrays expected");
+  if (!numeric(src.type)) return fail(env, "convolveAxis: src must be a number typed array (not 64-bit integers)");
   if ((dst.type != napi_float64_array && dst.type != napi_float32_array) || w.type != napi_float64_array)
     return fail(env, "convolveAxis: dst must be a Float64Array or Float32Array, w a Float64Array");
   const size_t Z = (size_t)get_int(env, argv[2]), Y = (size_t)get_int(env, argv[3]), X = (size_t)get_int(env, argv[4]);
@@ -470,6 +478,7 @@ static napi_value js_ball_sum(napi_env env, napi_callback_info info) {
   const long Rz = (long)get_int(env, argv[7]);
   if (dz.type != napi_int32_array || dy.type != napi_int32_array || hw.type != napi_int32_array || dy.length != dz.length || hw.length != dz.length)
     return fail(env, "ballSum: runs must be Int32Arrays of one length");
+  if (!numeric(input.type)) return fail(env, "ballSum: input must be a number typed array (not 64-bit integers)");
   if ((out.type != napi_float64_array && out.type != napi_float32_array) || input.length != Z * Y * X || out.length != Z * Y * X || Rz < 0)
     return fail(env, "ballSum: array lengths do not match the shape");
   if (Z * Y * X > 0 && !ball_sum(&input, Z, Y, X, dz.data, dy.data, hw.data, dz.length, Rz, &out)) return fail(env, "ballSum: out of memory");
