@@ -27,7 +27,7 @@ export { parseMetrics, scoreFormatRegExp, type ToolMetrics } from './tool/score-
 export { inheritRequirements, findRequirement } from './tool/requirements';
 export { createWorkflowState } from './workflow/create-workflow-state';
 export { readyTasks, type ReadyTasksOptions } from './workflow/ready-tasks';
-export { completeTask, failTask, isTaskPending } from './workflow/complete-task';
+export { completeTask, failTask, isTaskPending, isTaskUndispatched } from './workflow/complete-task';
 export { isFinished, workflowOutputs, failedReason } from './workflow/workflow-outputs';
 export type { WorkflowState, ScopeState, StepState, TaskSpec, WorkflowFailure } from './workflow/workflow-state.types';
 export { runWorkflowLocally, type LocalRunOptions } from './runner/run-workflow-locally';

@@ -2,7 +2,7 @@ import { Controller, Logger } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { BusConsumer, BusContext } from '@saber/bus';
 import { Filters, StepCompleted, StepFailed } from '@saber/contracts';
-import { PlannerService } from './planner.service';
+import { EARLY_RESULT_RETRY_MS, PlannerService } from './planner.service';
 
 /** Bus handlers of the planner: thin, they validate and delegate. */
 @Controller()
@@ -24,12 +24,20 @@ export class PlannerController {
    */
   @BusConsumer({ stream: 'events', durable: 'planner-step-completed', filterSubject: Filters.stepCompleted, concurrency: 64 })
   async stepCompleted(@Payload() _data: unknown, @Ctx() ctx: BusContext): Promise<void> {
-    await this.planner.onStepCompleted(StepCompleted.parse(ctx.getMessage().json()));
+    const event = StepCompleted.parse(ctx.getMessage().json());
+    if (await this.planner.onStepCompleted(event)) this.later(ctx, event.taskId);
   }
 
   @BusConsumer({ stream: 'events', durable: 'planner-step-failed', filterSubject: Filters.stepFailed, concurrency: 64 })
   async stepFailed(@Payload() _data: unknown, @Ctx() ctx: BusContext): Promise<void> {
-    await this.planner.onStepFailed(StepFailed.parse(ctx.getMessage().json()));
+    const event = StepFailed.parse(ctx.getMessage().json());
+    if (await this.planner.onStepFailed(event)) this.later(ctx, event.taskId);
+  }
+
+  /** A result ahead of its run's saved state (a planner crashed mid-dispatch): delivered again shortly. */
+  private later(ctx: BusContext, taskId: string): void {
+    this.log.warn(`result of ${taskId} arrived before its dispatch was saved; redelivering it in ${EARLY_RESULT_RETRY_MS} ms`);
+    ctx.getMessage().nak(EARLY_RESULT_RETRY_MS);
   }
 
   /** Tasks whose deliveries ran out: their executors died or rejected them. */

@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { InProcessBus, type BusMessage } from '@saber/bus';
 import { loadConfig } from '@saber/config';
 import { Filters, RunCompleted, RunFailed, RunRequested, StepReady, StepTask, StepTaskBatch, batchElementTask, type StepCompleted } from '@saber/contracts';
+import { createWorkflowState, resolveInputs } from '@saber/cwl';
 import { EventPublisher } from '@saber/runtime';
 import { startTelemetry } from '@saber/telemetry';
 import { PlannerService } from './planner.service';
@@ -83,6 +84,47 @@ describe('PlannerService (in-process bus)', () => {
     // A late completion after the failure changes nothing.
     await planner.onStepCompleted(completion(a, 3));
     assert.equal(events.filter((e) => e.subject === RunCompleted.subject && e.body.runId === 'r2').length, 0);
+  });
+
+  /** A run as a planner leaves it when it crashes after storing it and before saving its first dispatch. */
+  const acceptedOnly = async (id: string, items: number[]) => {
+    const loaded = await new WorkflowSource().load({ path: NOOP });
+    const created = await new RunStore(bus).create({
+      runId: id, requestId: id, status: 'running', workflow: { name: loaded.name, uri: loaded.uri, contentHash: loaded.contentHash },
+      traceparent: '00-0123456789abcdef0123456789abcdef-0123456789abcdef-01', options: { cache: true, maxAttempts: 3 },
+      state: createWorkflowState(loaded.process, resolveInputs(loaded.process, { items }), id), costSeconds: 0, metrics: {}, createdAt: new Date().toISOString(),
+    });
+    assert.notEqual(created, null);
+  };
+
+  it('keeps a result that arrives before its dispatch was saved (a planner crash): redispatches, asks for it again, then counts it', async () => {
+    await acceptedOnly('r7', [3, 4]);
+    // The crashed planner had sent r7:noop[0] and the executor reported it.
+    const sent: StepTask = { ...tasks[0], runId: 'r7', taskId: 'r7:noop[0]', inputs: { item: 3 } };
+    assert.equal(await planner.onStepCompleted(completion(sent)), true, 'ahead of the saved state: to be delivered again');
+    await until(() => tasks.filter((t) => t.runId === 'r7').length === 2, 'the step dispatched again');
+    assert.deepEqual(tasks.filter((t) => t.runId === 'r7').map((t) => t.taskId), ['r7:noop[0]', 'r7:noop[1]']);
+    assert.equal(events.some((e) => e.subject === RunCompleted.subject && e.body.runId === 'r7'), false);
+    // Delivered again: now counted once, like the other element's result.
+    assert.equal(await planner.onStepCompleted(completion(sent)), false);
+    assert.equal(await planner.onStepCompleted(completion(tasks.find((t) => t.taskId === 'r7:noop[1]')!)), false);
+    await until(() => events.some((e) => e.subject === RunCompleted.subject && e.body.runId === 'r7'), 'run.completed');
+    const done = events.find((e) => e.subject === RunCompleted.subject && e.body.runId === 'r7')!.body;
+    assert.deepEqual(done.outputs, { codes: [3, 4] });
+    assert.equal(done.costSeconds, 2);
+    // A duplicate after that is a duplicate, not an early result.
+    assert.equal(await planner.onStepCompleted(completion(sent)), false);
+  });
+
+  it('dispatches a run again when its request is redelivered after a crash during the first dispatch', async () => {
+    await acceptedOnly('r8', [1, 2, 3]);
+    await request('r8', [1, 2, 3]);
+    await until(() => tasks.filter((t) => t.runId === 'r8').length === 3, 'the run dispatched');
+    assert.deepEqual(tasks.filter((t) => t.runId === 'r8').map((t) => t.taskId), ['r8:noop[0]', 'r8:noop[1]', 'r8:noop[2]']);
+    // The same request once more: the run is under way, nothing new is sent.
+    await bus.publish(RunRequested.subject, new TextEncoder().encode(JSON.stringify(RunRequested.parse({ requestId: 'r8', workflow: { path: NOOP }, inputs: { items: [1, 2, 3] } }))), { msgId: 'r8-again' });
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(tasks.filter((t) => t.runId === 'r8').length, 3);
   });
 
   it('turns a dead-lettered task into a lost-worker failure of its run', async () => {

@@ -6,7 +6,7 @@ import {
   type BatchElement, type StepCompleted, type StepFailed, type StepTask, type StepTaskBatch, DEFAULT_POOL,
 } from '@saber/contracts';
 import {
-  CwlInputError, canonicalHash, completeTask, createWorkflowState, failTask, failedReason, isFinished, isTaskPending, readyTasks,
+  CwlInputError, canonicalHash, completeTask, createWorkflowState, failTask, failedReason, isFinished, isTaskPending, isTaskUndispatched, readyTasks,
   resolveInputs, workflowOutputs, type TaskSpec,
 } from '@saber/cwl';
 import { Batcher, EventPublisher, SABER_CONFIG } from '@saber/runtime';
@@ -21,8 +21,14 @@ import { RunRejection, WorkflowSource } from './workflow-source';
 /** A change to one run, applied in a batch by the run's mailbox. */
 type RunChange =
   | { kind: 'dispatch' }
-  | { kind: 'completed'; event: StepCompleted }
-  | { kind: 'failed'; event: StepFailed };
+  | { kind: 'completed'; event: StepCompleted; early?: boolean }
+  | { kind: 'failed'; event: StepFailed; early?: boolean };
+
+/**
+ * Milliseconds after which a result that arrived before its task's dispatch was saved is
+ * delivered again (see {@link PlannerService.onStepCompleted}).
+ */
+export const EARLY_RESULT_RETRY_MS = 200;
 
 /** Path segment safe on every file system. */
 function safe(s: string): string {
@@ -96,8 +102,13 @@ export class PlannerService {
 
   private async accept(request: RunRequested): Promise<void> {
     const runId = request.requestId;
-    if (await this.store.get(runId)) {
+    const existing = await this.store.get(runId);
+    if (existing) {
       this.log.log(`request ${runId} already accepted; ignoring the duplicate`);
+      // A planner that crashed during the run's first dispatch left it accepted with nothing
+      // sent: dispatching again sends what is ready and not yet sent (the same task ids, so
+      // what did go out is deduplicated), and does nothing for a run already under way.
+      if (existing.record.status === 'running') await this.post(runId, { kind: 'dispatch' });
       return;
     }
     const span = tracer().startSpan('saber.run', { attributes: { 'saber.run_id': runId } });
@@ -148,14 +159,23 @@ export class PlannerService {
     await this.post(runId, { kind: 'dispatch' });
   }
 
-  /** A task attempt finished successfully. */
-  onStepCompleted(event: StepCompleted): Promise<void> {
-    return this.post(event.runId, { kind: 'completed', event });
+  /**
+   * A task attempt finished successfully. Resolves to true when the result came before the
+   * run's saved state had dispatched its task (a planner crashed between publishing tasks
+   * and storing the run): the commit redispatched what was ready, and the caller should
+   * deliver the result again (`nak`) once that is saved, instead of acknowledging it.
+   */
+  async onStepCompleted(event: StepCompleted): Promise<boolean> {
+    const change: RunChange = { kind: 'completed', event };
+    await this.post(event.runId, change);
+    return change.early === true;
   }
 
-  /** A task attempt failed. */
-  onStepFailed(event: StepFailed): Promise<void> {
-    return this.post(event.runId, { kind: 'failed', event });
+  /** A task attempt failed. Resolves as {@link onStepCompleted} does. */
+  async onStepFailed(event: StepFailed): Promise<boolean> {
+    const change: RunChange = { kind: 'failed', event };
+    await this.post(event.runId, change);
+    return change.early === true;
   }
 
   /** A task (or a batch of elements) exhausted its deliveries (its executors died): a lost-worker failure. */
@@ -264,7 +284,10 @@ export class PlannerService {
     for (const change of changes) {
       if (change.kind === 'completed') {
         const e = change.event;
-        if (!isTaskPending(record.state, e.taskId)) continue; // a replayed or late duplicate
+        if (!isTaskPending(record.state, e.taskId)) {
+          change.early = isTaskUndispatched(record.state, e.taskId); // else a replayed or late duplicate
+          continue;
+        }
         record.costSeconds += e.costSeconds;
         for (const [name, value] of Object.entries(e.metrics)) record.metrics[`${e.stepId}.${name}`] = value;
         completeTask(record.state, e.taskId, e.outputs);
@@ -272,7 +295,10 @@ export class PlannerService {
       } else if (change.kind === 'failed') {
         const e = change.event;
         if (e.retryable) continue; // the executor retries it by redelivery
-        if (!isTaskPending(record.state, e.taskId)) continue; // already finished: a late or duplicate report
+        if (!isTaskPending(record.state, e.taskId)) {
+          change.early = isTaskUndispatched(record.state, e.taskId); // else already finished: a late or duplicate report
+          continue;
+        }
         record.costSeconds += e.costSeconds;
         failTask(record.state, e.taskId, `${e.failureType}: ${e.message}`);
         record.status = 'failed';
