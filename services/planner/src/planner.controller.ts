@@ -2,7 +2,7 @@ import { Controller, Logger } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { BusConsumer, BusContext } from '@saber/bus';
 import { Filters, StepCompleted, StepFailed } from '@saber/contracts';
-import { EARLY_RESULT_RETRY_MS, PlannerService } from './planner.service';
+import { PlannerService } from './planner.service';
 
 /** Bus handlers of the planner: thin, they validate and delegate. */
 @Controller()
@@ -34,10 +34,12 @@ export class PlannerController {
     if (await this.planner.onStepFailed(event)) this.later(ctx, event.taskId);
   }
 
-  /** A result ahead of its run's saved state (a planner crashed mid-dispatch): delivered again shortly. */
+  /** A result ahead of its run's saved state (a planner crashed mid-dispatch): delivered again later. */
   private later(ctx: BusContext, taskId: string): void {
-    this.log.warn(`result of ${taskId} arrived before its dispatch was saved; redelivering it in ${EARLY_RESULT_RETRY_MS} ms`);
-    ctx.getMessage().nak(EARLY_RESULT_RETRY_MS);
+    const msg = ctx.getMessage();
+    const delay = this.planner.earlyRetryMs(msg.deliveryCount);
+    this.log.warn(`result of ${taskId} arrived before its dispatch was saved; redelivering it in ${delay} ms`);
+    msg.nak(delay);
   }
 
   /** Tasks whose deliveries ran out: their executors died or rejected them. */

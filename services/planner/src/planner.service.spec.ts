@@ -7,7 +7,7 @@ import { Filters, RunCompleted, RunFailed, RunRequested, StepReady, StepTask, St
 import { createWorkflowState, resolveInputs } from '@saber/cwl';
 import { EventPublisher } from '@saber/runtime';
 import { startTelemetry } from '@saber/telemetry';
-import { PlannerService } from './planner.service';
+import { PlannerService, earlyResultRetryMs } from './planner.service';
 import { RunStore } from './run-store';
 import { WorkflowSource } from './workflow-source';
 
@@ -114,6 +114,12 @@ describe('PlannerService (in-process bus)', () => {
     assert.equal(done.costSeconds, 2);
     // A duplicate after that is a duplicate, not an early result.
     assert.equal(await planner.onStepCompleted(completion(sent)), false);
+  });
+
+  it('retries an early result soon, then past the ack wait (when the result it waits for comes back only after that)', () => {
+    const delays = [1, 2, 3, 4].map((n) => earlyResultRetryMs(n, 30_000));
+    assert.deepEqual(delays, [200, 1_000, 5_000, 35_000]);
+    assert.ok(delays.reduce((a, b) => a + b, 0) > 30_000, "the consumer's 5 deliveries outlast the ack wait");
   });
 
   it('dispatches a run again when its request is redelivered after a crash during the first dispatch', async () => {

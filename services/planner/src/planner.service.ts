@@ -26,9 +26,15 @@ type RunChange =
 
 /**
  * Milliseconds after which a result that arrived before its task's dispatch was saved is
- * delivered again (see {@link PlannerService.onStepCompleted}).
+ * delivered again (see {@link PlannerService.onStepCompleted}): `deliveryCount` is the
+ * delivery that found it early. Usually the commit of its first delivery redispatched the
+ * task, and 200 ms is enough. When its step waits on a result the crashed planner took with
+ * it, that message comes back only after the ack wait: the last retries wait longer, so
+ * that the consumer's 5 deliveries span more than `ackWaitMs`.
  */
-export const EARLY_RESULT_RETRY_MS = 200;
+export function earlyResultRetryMs(deliveryCount: number, ackWaitMs: number): number {
+  return deliveryCount <= 1 ? 200 : deliveryCount === 2 ? 1_000 : deliveryCount === 3 ? 5_000 : ackWaitMs + 5_000;
+}
 
 /** Path segment safe on every file system. */
 function safe(s: string): string {
@@ -169,6 +175,11 @@ export class PlannerService {
     const change: RunChange = { kind: 'completed', event };
     await this.post(event.runId, change);
     return change.early === true;
+  }
+
+  /** How long to wait before a result found early on delivery `deliveryCount` is delivered again. */
+  earlyRetryMs(deliveryCount: number): number {
+    return earlyResultRetryMs(deliveryCount, this.config.ackWaitMs);
   }
 
   /** A task attempt failed. Resolves as {@link onStepCompleted} does. */
