@@ -456,11 +456,7 @@ static int ball_sum(const array_t *input, size_t Z, size_t Y, size_t X, const in
       const long z = (long)zz - Rz;
       if (z < 0) continue;
       double *a = acc + (size_t)z % ring * YX;
-      if (out->type == napi_float64_array) memcpy((double *)out->data + (size_t)z * YX, a, YX * sizeof(double));
-      else {
-        float *o = (float *)out->data + (size_t)z * YX;
-        for (size_t i = 0; i < YX; i++) o[i] = (float)a[i];
-      }
+      store(out, (size_t)z * YX, YX, a);
       memset(a, 0, YX * sizeof(double));
     }
   }

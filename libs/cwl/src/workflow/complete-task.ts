@@ -54,10 +54,10 @@ export function isTaskPending(state: WorkflowState, taskId: string): boolean {
 /**
  * True when a running workflow has not dispatched `taskId` yet: the task's scope, or its
  * step's state, does not exist yet (both are made when a step is dispatched), or the step is
- * still waiting. A result for such a task comes from a dispatch whose
- * state was never saved (a planner that crashed after publishing tasks and before storing
- * the run): the caller should keep it until the state has caught up (redispatching the step
- * republishes the same task ids), not drop it as a duplicate.
+ * still waiting. A result for such a task comes from a dispatch whose state was never saved
+ * (a planner that crashed after publishing tasks and before storing the run): the caller
+ * should keep it until the state has caught up (redispatching the step republishes the same
+ * task ids), not drop it as a duplicate.
  */
 export function isTaskUndispatched(state: WorkflowState, taskId: string): boolean {
   if (state.status !== 'running') return false;

@@ -1,5 +1,5 @@
 import { ImagingValueError } from '../errors/imaging-errors';
-import type { DecisionTree, RandomForestModel } from './random-forest';
+import { inconsistentNode, type DecisionTree, type RandomForestModel } from './random-forest';
 
 /** Format tag of {@link forestToJson} documents. */
 export const FOREST_FORMAT = 'saber-random-forest/1';
@@ -59,7 +59,7 @@ export function forestFromJson(json: unknown): RandomForestModel {
       tree.threshold.length === nodes &&
       tree.left.length === nodes &&
       tree.value.length === nodes * (K as number) &&
-      tree.feature.every((f, k) => f === -1 || (f < (F as number) && f >= 0 && tree.left[k] > k && tree.left[k] + 1 < nodes));
+      inconsistentNode(tree, F as number) < 0;
     if (!ok) throw new ImagingValueError(`forest: tree ${i} is inconsistent`);
     return tree;
   });

@@ -166,6 +166,20 @@ export function predictForest(model: RandomForestModel, features: Float32Array, 
 }
 
 /**
+ * The first node of `tree` that is neither a leaf (feature -1) nor a split on a feature below
+ * `features` whose two children come after it and inside the tree; -1 when every node is one
+ * or the other. Children after their parent also mean no cycles: every walk ends in a leaf.
+ */
+export function inconsistentNode(tree: DecisionTree, features: number): number {
+  const n = tree.feature.length;
+  for (let k = 0; k < n; k++) {
+    const f = tree.feature[k];
+    if (f !== -1 && !(f >= 0 && f < features && tree.left[k] > k && tree.left[k] + 1 < n)) return k;
+  }
+  return -1;
+}
+
+/**
  * A forest's trees end to end, for the native loop: tree `t`'s nodes start at `roots[t]`
  * (child indices stay tree-local) and its deepest leaf is `depths[t]` steps down. Each node is
  * 16 bytes of `nodes`: feature (int32; 0 for a leaf), threshold (float32), left and right child
@@ -194,12 +208,13 @@ function flatTrees(model: RandomForestModel): FlatTrees {
     const size = t.feature.length;
     flat.roots[i] = at;
     flat.value.set(t.value, at * K);
+    // The compiled walk reads what the indices say: check them (as forestFromJson does).
+    const bad = inconsistentNode(t, model.features);
+    if (bad >= 0) {
+      throw new ImagingValueError(`forest: tree ${i} node ${bad} has feature ${t.feature[bad]} and children ${t.left[bad]}, ${t.left[bad] + 1} (of ${size} nodes, ${model.features} features)`);
+    }
     for (let k = 0; k < size; k++) {
       const leaf = t.feature[k] < 0;
-      // The compiled walk reads what the indices say: check them (forestFromJson does too).
-      if (!leaf && !(t.feature[k] < model.features && t.left[k] > k && t.left[k] + 1 < size)) {
-        throw new ImagingValueError(`forest: tree ${i} node ${k} has feature ${t.feature[k]} and children ${t.left[k]}, ${t.left[k] + 1} (of ${size} nodes, ${model.features} features)`);
-      }
       const o = (at + k) * 4;
       flat.nodes[o] = leaf ? 0 : t.feature[k];
       thresholds[o + 1] = t.threshold[k];
