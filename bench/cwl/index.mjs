@@ -3,13 +3,18 @@
 // cwltool is installed (Debian: apt-get install cwltool), in the same run:
 //   validate: load and validate every document of the conformance suite (378 tests);
 //   scatter:  a 1,000-element scatter of a no-op tool (`saber cwl-runner` vs `cwltool --parallel`);
+//   floor:    the same 1,000 processes started bare through saber-launch (posix_spawn, the
+//             cheapest way to start a process), 2 per core: what any engine's scatter costs at
+//             least on this machine, so `scatter_floor_ratio` (floor / cwltool) is the lowest
+//             scatter ratio this machine allows;
 //   suite:    the whole conformance suite with -j 2 (only with BENCH_CWL_SUITE=1: minutes).
 // Last line: `cwl: key=value ...` with seconds per side and ratios (saber / cwltool).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { spawnFloor } from '../lib/spawn-floor.mjs';
 
 const require = createRequire(import.meta.url);
 const root = resolve(new URL('../..', import.meta.url).pathname);
@@ -60,6 +65,8 @@ function timed(cmd, args, cwd) {
   return (performance.now() - t0) / 1000;
 }
 
+const ratio = (a, b) => (r[a] && r[b] ? (r[a] / r[b]).toPrecision(3) : 'n/a');
+const fmt = (k) => (Number.isFinite(r[k]) ? r[k].toFixed(2) : 'n/a');
 const all = tests();
 const dir = mkdtempSync(join(tmpdir(), 'saber-bench-cwl-'));
 const job = join(dir, 'job.json');
@@ -72,6 +79,8 @@ try {
   console.log(`validate, saber:   ${all.length} documents in ${v.seconds.toFixed(2)} s (${v.ok} valid)`);
   r.scatter_saber_s = timed(saber[0], [saber[1], 'cwl-runner', '--quiet', '--outdir', join(dir, 'out-saber'), scatterWf, job], dir);
   console.log(`scatter, saber:    1,000 elements in ${r.scatter_saber_s.toFixed(2)} s`);
+  r.scatter_floor_s = await spawnFloor(1000, availableParallelism() * 2);
+  console.log(`scatter, floor:    1,000 bare posix_spawns of \`true\` in ${fmt('scatter_floor_s')} s`);
   if (cwltool) {
     const c = validateCwltool(all);
     r.validate_cwltool_s = c.seconds;
@@ -89,10 +98,9 @@ try {
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
-const ratio = (a, b) => (r[a] && r[b] ? (r[a] / r[b]).toPrecision(3) : 'n/a');
-const fmt = (k) => (r[k] === undefined ? 'n/a' : r[k].toFixed(2));
 console.log(
   `cwl: validate_saber_s=${fmt('validate_saber_s')} validate_cwltool_s=${fmt('validate_cwltool_s')} validate_ratio=${ratio('validate_saber_s', 'validate_cwltool_s')} ` +
     `scatter_saber_s=${fmt('scatter_saber_s')} scatter_cwltool_s=${fmt('scatter_cwltool_s')} scatter_ratio=${ratio('scatter_saber_s', 'scatter_cwltool_s')} ` +
+    `scatter_floor_s=${fmt('scatter_floor_s')} scatter_floor_ratio=${ratio('scatter_floor_s', 'scatter_cwltool_s')} ` +
     `suite_saber_s=${fmt('suite_saber_s')} suite_cwltool_s=${fmt('suite_cwltool_s')} goals=scatter<=0.2,validate<=0.1`,
 );

@@ -13,6 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
+import { spawnFloor } from '../lib/spawn-floor.mjs';
 
 const require = createRequire(import.meta.url);
 const root = resolve(new URL('../..', import.meta.url).pathname);
@@ -57,27 +58,7 @@ async function bare() {
 
 // The same loop through the posix_spawn helper the executors use (when it is built):
 // what spawning costs without child_process.spawn's fork of this process.
-async function bareNative() {
-  const { NativeLauncher, nativeLauncherAvailable } = require('@saber/cwl');
-  if (!nativeLauncherAvailable()) return NaN;
-  const launcher = new NativeLauncher();
-  const dir = mkdtempSync(join(tmpdir(), 'saber-bench-bare-'));
-  homes.push(dir);
-  const req = { argv: ['true'], cwd: dir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, stdoutPath: '/dev/null', stderrPath: '/dev/null' };
-  await launcher.launch(req); // starts the helper
-  const t0 = performance.now();
-  let next = 0;
-  const worker = async () => {
-    while (next < N) {
-      next++;
-      await launcher.launch(req);
-    }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  const seconds = (performance.now() - t0) / 1000;
-  await launcher.close();
-  return seconds;
-}
+const bareNative = () => spawnFloor(N, CONCURRENCY);
 
 async function embedded(catalog) {
   const { startEmbedded, followRun, ProgressView } = require('@saber/saber');
