@@ -20,6 +20,7 @@ import {
   featureHalo,
   featureNames,
   featureStack,
+  ScratchPool,
   fitGaussianMixture,
   forestFromJson,
   forestToJson,
@@ -68,12 +69,14 @@ export interface PixelClassifierModel {
 }
 
 /**
- * Memory (MiB) for the features of one slab or tile (core plus halo) by default: the stack
- * (4 bytes per feature) and the float64 scratch volumes of the filters (about 15 per channel
- * at a time), per voxel. Every slab recomputes its halo, so larger slabs waste less; the
- * tool's CWL asks for 8 GB.
+ * Memory (MiB) for the features of one slab or tile by default: the stack (4 bytes per
+ * feature) and the float64 scratch volumes of the filters (about 15 per channel at a time),
+ * per voxel of the slab's own planes. The features' reach along z is read around every slab
+ * but only the z passes of the filters run over it, so thin slabs cost little extra, and
+ * their memory is touched once for all slabs: on a VM where a page fault costs microseconds,
+ * a smaller working set is faster. The tool's CWL asks for 8 GB.
  */
-export const DEFAULT_MEMORY_MIB = 1024;
+export const DEFAULT_MEMORY_MIB = 128;
 const budgetVoxels = (mib: number, features: number, channels: number): number => Math.floor((mib * 2 ** 20) / (channels * (4 * features + 120)));
 
 const int = (name: string, min = 0) => (v: string) => parseNumber(name, v, { min, integer: true });
@@ -93,13 +96,16 @@ function zRange(slices: { start?: number; stop?: number } | undefined, Z: number
 
 /**
  * Calls `fn` for consecutive slabs of planes covering `[z0, z1)` with the features of the
- * slab's own planes, which equal the whole volume's: they are computed on the slab plus the
- * features' reach (`featureHalo`) on each side, clamped to the volume.
+ * slab's own planes, which equal the whole volume's: the slab is read with the features'
+ * reach (`featureHalo`) on each side, clamped to the volume, and the filters' z passes run
+ * over it (featureStack's `planes`). `features` is valid during the call only: its array and
+ * the filters' scratch are reused by the next slab.
  *
- * A slab is made of whole planes when enough of them fit in `memoryMiB` to keep the
- * recomputed halo planes at most half the work. Otherwise (large planes: 512 x 512 at 1 GiB
- * fits 25 planes, 5 core planes for 20 of halo) its features are computed in tiles along y
- * and x, each with its own halo, and assembled: 4 x the z reach in core planes per slab.
+ * A slab is made of whole planes, about twice the z reach of them (at least 4, at most what
+ * fits in `memoryMiB`), when at least the z reach of them fits, so that the z passes over the
+ * reach cost at most three times their share. Otherwise (large planes: 512 x 512 at 128 MiB
+ * fits 3) its features are computed in tiles along y and x, each with its own halo, and
+ * assembled.
  */
 async function forEachSlab(
   inputs: readonly VolumeInput[],
@@ -114,28 +120,34 @@ async function forEachSlab(
   const C = inputs.length;
   const F = featureNames(options).length;
   const budget = budgetVoxels(memoryMiB, F, C);
-  const wanted = Math.min(z1 - z0, Math.max(1, 4 * hz));
-  const wholePlanes = Math.floor(budget / (Y * X)) - 2 * hz;
+  const wanted = Math.min(z1 - z0, Math.max(1, hz));
+  const wholePlanes = Math.floor(budget / (Y * X));
   const tiled = wholePlanes < wanted;
-  const planes = tiled ? wanted : Math.max(1, wholePlanes);
-  const side = tiled ? Math.max(16, Math.floor(Math.sqrt(budget / (planes + 2 * hz))) - 2 * Math.max(hy, hx)) : 0;
+  // Slabs of about twice the z reach when they fit: thicker ones save a little z-pass work
+  // but touch more memory.
+  const planes = tiled ? wanted : Math.min(wholePlanes, Math.max(wanted, 2 * hz, 4));
+  const side = tiled ? Math.max(16, Math.floor(Math.sqrt(budget / planes)) - 2 * Math.max(hy, hx)) : 0;
   // Whole planes are one tile.
   const [tileY, tileX] = tiled ? [side, side] : [Y, X];
+  const pool = new ScratchPool();
+  let stack: Float32Array | undefined;
+  let assembled: Float32Array | undefined;
   for (let a = z0; a < z1; a += planes) {
     const b = Math.min(z1, a + planes);
     const r0 = Math.max(0, a - hz);
     const r1 = Math.min(Z, b + hz);
+    const own: [number, number] = [a - r0, b - r0];
     const raws: NumericArray[] = [];
     for (const input of inputs) raws.push(await input.readSlab(r0, r1));
     const n = (b - a) * Y * X;
     let features: Float32Array;
     if (!tiled && C === 1) {
-      const first = (a - r0) * Y * X;
-      features = featureStack(raws[0], [r1 - r0, Y, X], options).data.subarray(first * F, (first + n) * F);
+      features = stack = featureStack(raws[0], [r1 - r0, Y, X], options, { planes: own, pool, out: stack }).data;
     } else {
       // Each tile's core rows are copied in; several channels are interleaved: voxel i holds
       // channel 0's features, then channel 1's...
-      features = new Float32Array(n * F * C);
+      if (assembled?.length !== n * F * C) assembled = new Float32Array(n * F * C);
+      features = assembled;
       for (let y0 = 0; y0 < Y; y0 += tileY) {
         for (let x0 = 0; x0 < X; x0 += tileX) {
           const [y1, x1] = [Math.min(Y, y0 + tileY), Math.min(X, x0 + tileX)];
@@ -143,10 +155,10 @@ async function forEachSlab(
           const [TZ, TY, TX] = [r1 - r0, ry1 - ry0, rx1 - rx0];
           for (let c = 0; c < C; c++) {
             const region = tiled ? cropPlanes(raws[c], [TZ, Y, X], ry0, ry1, rx0, rx1) : raws[c];
-            const tile = featureStack(region, [TZ, TY, TX], options).data;
+            const tile = (stack = featureStack(region, [TZ, TY, TX], options, { planes: own, pool, out: stack }).data);
             for (let z = a; z < b; z++) {
               for (let y = y0; y < y1; y++) {
-                const src = ((z - r0) * TY + (y - ry0)) * TX + (x0 - rx0);
+                const src = ((z - a) * TY + (y - ry0)) * TX + (x0 - rx0);
                 const dst = ((z - a) * Y + y) * X + x0;
                 if (C === 1) features.set(tile.subarray(src * F, (src + x1 - x0) * F), dst * F);
                 else for (let x = 0; x < x1 - x0; x++) features.set(tile.subarray((src + x) * F, (src + x + 1) * F), ((dst + x) * C + c) * F);
@@ -196,12 +208,20 @@ async function readWindow(uris: readonly string[], box: Box3, halo: readonly num
 
 /**
  * Class probabilities of rows `[y0, y1)` and columns `[x0, x1)` of `planes` planes of `Y × X`
- * voxels whose features (`F` each) are `features`: row by row, without copying the features.
+ * voxels whose features (`F` each) are `features`: row by row, without copying the features,
+ * into `probs` (`planes * (y1 - y0) * (x1 - x0) * K` values).
  */
-function predictCrop(forest: RandomForestModel, features: Float32Array, F: number, planes: number, [Y, X]: readonly number[], [y0, y1, x0, x1]: readonly number[]): Float32Array {
+function predictCrop(
+  forest: RandomForestModel,
+  features: Float32Array,
+  F: number,
+  planes: number,
+  [Y, X]: readonly number[],
+  [y0, y1, x0, x1]: readonly number[],
+  probs: Float32Array,
+): Float32Array {
   const w = x1 - x0;
   const K = forest.classes;
-  const probs = new Float32Array(planes * (y1 - y0) * w * K);
   let o = 0;
   for (let z = 0; z < planes; z++) {
     for (let y = y0; y < y1; y++, o += w) {
@@ -391,18 +411,20 @@ async function predict(o: PredictOptions, io: ToolIo): Promise<void> {
     try {
       const F = featureNames(model.features).length * channels;
       if (model.forest.features !== F) throw new ToolInputError(`${o.model}: the forest expects ${model.forest.features} features, the feature options give ${F}`);
+      // The slabs' arrays are reused (all slabs but the last have one size): fresh memory
+      // costs a page fault per 4 KiB.
+      let probsOf: Float32Array | undefined;
+      let channelOf: Uint8Array | Float32Array | undefined;
       await forEachSlab(images, z0, z1, model.features, async ({ z0: a, z1: b, features, count }) => {
-        const probs = plane === Y * X ? predictForest(forest, features) : predictCrop(forest, features, count, b - a, [Y, X], [y0, y1, x0, x1]);
         const n = (b - a) * plane;
+        if (probsOf?.length !== n * K) probsOf = new Float32Array(n * K);
+        const probs = plane === Y * X ? predictForest(forest, features, probsOf) : predictCrop(forest, features, count, b - a, [Y, X], [y0, y1, x0, x1], probsOf);
+        if (channelOf?.length !== n) channelOf = u8 ? new Uint8Array(n) : new Float32Array(n);
+        const v = channelOf;
         // One loop per output type (a loop that writes both array types runs at half speed).
         const channel = (c: number): Uint8Array | Float32Array => {
-          if (u8) {
-            const v = new Uint8Array(n);
-            for (let i = 0, j = c; i < n; i++, j += K) v[i] = Math.round(probs[j] * 255);
-            return v;
-          }
-          const v = new Float32Array(n);
-          for (let i = 0, j = c; i < n; i++, j += K) v[i] = probs[j];
+          if (v instanceof Uint8Array) for (let i = 0, j = c; i < n; i++, j += K) v[i] = Math.round(probs[j] * 255);
+          else for (let i = 0, j = c; i < n; i++, j += K) v[i] = probs[j];
           return v;
         };
         if (only >= 0) await out.write({ start: [a - z0, 0, 0], stop: [b - z0, OY, OX] }, channel(only));

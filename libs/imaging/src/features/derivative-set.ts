@@ -7,23 +7,29 @@ import { gaussianKernel1d } from '../filters/gaussian-kernel';
 export type Orders = readonly [number, number, number];
 
 /**
- * Float64 scratch volumes of one length, reused: fresh large typed arrays cost a page fault per
- * 4 KiB on first touch (about as much as a filter pass on a small VM), so the feature stack takes
- * and returns its temporaries here. Arrays handed out hold stale values.
+ * Float64 scratch volumes, reused: fresh large typed arrays cost a page fault per 4 KiB on first
+ * touch (about as much as a filter pass on a small VM, more on some), so the feature stack takes
+ * and returns its temporaries here, and a caller that computes features slab by slab keeps one
+ * pool for all slabs. Arrays are kept per length; arrays handed out hold stale values.
  */
 export class ScratchPool {
-  private readonly free: Float64Array[] = [];
+  private readonly free = new Map<number, Float64Array[]>();
 
-  constructor(readonly length: number) {}
+  /** `length`: the length {@link take} hands out when not told. */
+  constructor(readonly length = 0) {}
 
   /** An array of `length` values (contents unspecified). */
-  take(): Float64Array {
-    return this.free.pop() ?? new Float64Array(this.length);
+  take(length = this.length): Float64Array {
+    return this.free.get(length)?.pop() ?? new Float64Array(length);
   }
 
   /** Returns arrays for reuse; the caller must not use them afterwards. */
   give(...arrays: Float64Array[]): void {
-    for (const a of arrays) if (a.length === this.length && !this.free.includes(a)) this.free.push(a);
+    for (const a of arrays) {
+      const list = this.free.get(a.length) ?? [];
+      if (!list.includes(a)) list.push(a);
+      this.free.set(a.length, list);
+    }
   }
 }
 
@@ -33,6 +39,10 @@ export class ScratchPool {
  * result. All ten orders up to 2 cost 19 passes instead of 30. Results are Float64 volumes in
  * the order of `orders`; each equals `gaussianFilter(input, shape, sigma, { order, dtype: 'float64' })`
  * exactly (same passes, same order). An axis with sigma 0 is not filtered (order must be 0 there).
+ *
+ * `planes` `[a, b)` restricts the results to those planes of `input` (each result holds
+ * `(b - a) * Y * X` values): the z pass runs on all of `input`, which is the planes' context,
+ * the y and x passes on the planes alone. The values equal the whole input's there.
  */
 export function gaussianDerivativeSet(
   input: NumericArray,
@@ -40,30 +50,49 @@ export function gaussianDerivativeSet(
   sigma: readonly [number, number, number],
   orders: readonly Orders[],
   truncate: number,
-  pool: ScratchPool = new ScratchPool(shape[0] * shape[1] * shape[2]),
+  pool: ScratchPool = new ScratchPool(),
+  planes: readonly [number, number] = [0, shape[0]],
 ): Float64Array[] {
   for (const o of orders) {
     for (let a = 0; a < 3; a++) {
       if (sigma[a] === 0 && o[a] !== 0) throw new ImagingOptionError(`axis ${a}: a derivative (order ${o[a]}) needs sigma > 0`);
     }
   }
+  const [Z, Y, X] = shape;
+  const [p0, p1] = planes;
+  if (!(Number.isInteger(p0) && Number.isInteger(p1) && 0 <= p0 && p0 <= p1 && p1 <= Z)) {
+    throw new ImagingOptionError(`planes [${p0}, ${p1}) are not within the input's ${Z} planes`);
+  }
+  const YX = Y * X;
+  const n = (p1 - p0) * YX;
+  const out: Shape3 = [p1 - p0, Y, X];
   const kernel = (a: number, order: number): Float64Array | null => (sigma[a] === 0 ? null : gaussianKernel1d(sigma[a], order, truncate));
-  const pass = (src: NumericArray, a: 0 | 1 | 2, order: number): NumericArray => {
+  // Arrays this call took from the pool (results are handed out, the rest go back).
+  const owned = new Set<NumericArray>();
+  const pass = (src: NumericArray, a: 1 | 2, order: number): NumericArray => {
     const k = kernel(a, order);
     if (!k) return src;
-    const dst = pool.take();
-    convolveAxis(src, dst, shape, a, k);
+    const dst = pool.take(n);
+    convolveAxis(src, dst, out, a, k);
+    owned.add(dst);
     return dst;
   };
   const copy = (src: NumericArray): Float64Array => {
-    const dst = pool.take();
+    const dst = pool.take(n);
     dst.set(src);
     return dst;
   };
   const results: Float64Array[] = new Array(orders.length);
   const zOrders = [...new Set(orders.map((o) => o[0]))];
   for (const oz of zOrders) {
-    const afterZ = pass(input, 0, oz);
+    // The z pass over all planes, then the planes [p0, p1) of it.
+    const kz = kernel(0, oz);
+    let whole: Float64Array | undefined;
+    if (kz) {
+      whole = pool.take(Z * YX);
+      convolveAxis(input, whole, shape, 0, kz);
+    }
+    const afterZ = (whole ?? input).subarray(p0 * YX, p1 * YX) as NumericArray;
     const yOrders = [...new Set(orders.filter((o) => o[0] === oz).map((o) => o[1]))];
     for (const oy of yOrders) {
       const afterY = pass(afterZ, 1, oy);
@@ -71,14 +100,14 @@ export function gaussianDerivativeSet(
       orders.forEach((o, idx) => {
         if (o[0] !== oz || o[1] !== oy) return;
         const r = pass(afterY, 2, o[2]);
-        if (r === afterY && !used && afterY !== afterZ && afterY !== input) {
+        if (r === afterY && !used && owned.has(afterY)) {
           results[idx] = afterY as Float64Array; // no x pass (sigma_x 0): the y result is the answer
           used = true;
-        } else results[idx] = r === afterY || r === input ? copy(r) : (r as Float64Array);
+        } else results[idx] = r === afterY ? copy(r) : (r as Float64Array);
       });
-      if (afterY !== afterZ && afterY !== input && !used) pool.give(afterY as Float64Array);
+      if (owned.has(afterY) && !used) pool.give(afterY as Float64Array);
     }
-    if (afterZ !== input) pool.give(afterZ as Float64Array);
+    if (whole) pool.give(whole);
   }
   return results;
 }

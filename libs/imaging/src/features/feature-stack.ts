@@ -109,6 +109,21 @@ export function featureHalo(options: FeatureStackOptions = {}): [number, number,
   return out;
 }
 
+/** Where {@link featureStack} works: which planes, with which scratch, into which array. */
+export interface FeatureStackTarget {
+  /**
+   * Compute the features of planes `[a, b)` of the input only; the other planes are their
+   * context (the features' reach along z, {@link featureHalo}). Only the z passes of the
+   * filters run over the context; the values equal the whole input's in those planes.
+   * Default: every plane.
+   */
+  readonly planes?: readonly [number, number];
+  /** Scratch to take temporaries from and return them to: one pool for many calls faults its memory in once. */
+  readonly pool?: ScratchPool;
+  /** The stack's array when it has exactly the stack's length (planes' voxels x features); a new one otherwise. */
+  readonly out?: Float32Array;
+}
+
 /**
  * ilastik-like pixel features of a volume (Sommer et al. 2011), per scale `s`:
  * - `gaussian`: Gaussian smoothing at `s`;
@@ -121,15 +136,24 @@ export function featureHalo(options: FeatureStackOptions = {}): [number, number,
  * Filters are `gaussianFilter`'s (scipy semantics, reflect border, float64 arithmetic); with
  * `dims: 2` every z-slice is filtered on its own and tensors are 2x2. Returns a voxel-major
  * Float32 matrix with {@link featureNames} columns. Memory: the stack plus about 12 float64
- * volumes of scratch at a time; feed large volumes by blocks with {@link featureHalo}.
+ * volumes of scratch at a time; feed large volumes slab by slab (`target.planes`, with the
+ * context of {@link featureHalo} along z) or by blocks.
  */
-export function featureStack(input: NumericArray, shape: Shape3, options: FeatureStackOptions = {}): FeatureStack {
-  const n = checkVolume('input', input, shape);
+export function featureStack(input: NumericArray, shape: Shape3, options: FeatureStackOptions = {}, target: FeatureStackTarget = {}): FeatureStack {
+  checkVolume('input', input, shape);
   const c = compile(options);
   const names = featureNames(options);
   const F = names.length;
-  const data = new Float32Array(n * F);
-  const pool = new ScratchPool(n);
+  const [Z, Y, X] = shape;
+  const YX = Y * X;
+  const planes = target.planes ?? ([0, Z] as const);
+  const [p0, p1] = planes;
+  if (!(Number.isInteger(p0) && Number.isInteger(p1) && 0 <= p0 && p0 <= p1 && p1 <= Z)) {
+    throw new ImagingOptionError(`planes [${p0}, ${p1}) are not within the input's ${Z} planes`);
+  }
+  const n = (p1 - p0) * YX;
+  const data = target.out?.length === n * F ? target.out : new Float32Array(n * F);
+  const pool = target.pool ?? new ScratchPool();
   let col = 0;
   const native = nativeKernels();
   // Columns are stored a few at a time: each store sweeps the whole (voxel-major) stack.
@@ -138,7 +162,7 @@ export function featureStack(input: NumericArray, shape: Shape3, options: Featur
     else for (let c = 0; c < columns.length; c++) for (let i = 0, j = col + c, v = columns[c]; i < n; i++, j += F) data[j] = v[i];
     col += columns.length;
   };
-  if (c.raw) put(input);
+  if (c.raw) put(input.subarray(p0 * YX, p1 * YX));
   const d3 = c.dims === 3;
   const first: Orders[] = d3 ? [[1, 0, 0], [0, 1, 0], [0, 0, 1]] : [[0, 1, 0], [0, 0, 1]];
   const second: Orders[] = d3
@@ -151,7 +175,7 @@ export function featureStack(input: NumericArray, shape: Shape3, options: Featur
     const orders: Orders[] = [[0, 0, 0]];
     if (wantGrad) orders.push(...first);
     if (wantHess) orders.push(...second);
-    const d = gaussianDerivativeSet(input, shape, sigma, orders, c.truncate, pool);
+    const d = gaussianDerivativeSet(input, shape, sigma, orders, c.truncate, pool, planes);
     const smooth = d[0];
     const grad = wantGrad ? d.slice(1, 1 + first.length) : [];
     const hess = wantHess ? d.slice(1 + grad.length) : [];
@@ -159,7 +183,7 @@ export function featureStack(input: NumericArray, shape: Shape3, options: Featur
     const scalars: Float64Array[] = [];
     if (c.kinds.has('gaussian')) scalars.push(smooth);
     if (wantGrad) {
-      const m = pool.take().fill(0);
+      const m = pool.take(n).fill(0);
       for (const g of grad) for (let i = 0; i < n; i++) m[i] += g[i] * g[i];
       for (let i = 0; i < n; i++) m[i] = Math.sqrt(m[i]);
       scalars.push(m);
@@ -168,28 +192,32 @@ export function featureStack(input: NumericArray, shape: Shape3, options: Featur
     if (c.kinds.has('laplacian')) {
       // Trace: zz + yy + xx (3-D) or yy + xx (2-D), summed in that order like gaussianLaplace.
       const diag = d3 ? [hess[0], hess[3], hess[5]] : [hess[0], hess[2]];
-      const l = pool.take().fill(0);
+      const l = pool.take(n).fill(0);
       for (const h of diag) for (let i = 0; i < n; i++) l[i] += h[i];
       scalars.push(l);
     }
     if (c.kinds.has('differenceOfGaussians')) {
-      const small = gaussianDerivativeSet(input, shape, [sigma[0] * DOG_RATIO, sigma[1] * DOG_RATIO, sigma[2] * DOG_RATIO], [[0, 0, 0]], c.truncate, pool)[0];
+      const small = gaussianDerivativeSet(input, shape, [sigma[0] * DOG_RATIO, sigma[1] * DOG_RATIO, sigma[2] * DOG_RATIO], [[0, 0, 0]], c.truncate, pool, planes)[0];
       for (let i = 0; i < n; i++) small[i] = smooth[i] - small[i];
       scalars.push(small);
     }
     if (scalars.length > 0) put(...scalars);
     pool.give(smooth, ...scalars);
     if (c.kinds.has('structureTensor')) {
+      // The gradient products are smoothed along z too: they are needed on the planes plus
+      // the outer smoothing's reach (clamped to the input), the gradients likewise.
       const inner: [number, number, number] = [sigma[0] / 2, sigma[1] / 2, sigma[2] / 2];
-      const g = gaussianDerivativeSet(input, shape, inner, first, c.truncate, pool);
+      const reach = sigma[0] === 0 ? 0 : gaussianRadius(sigma[0], c.truncate);
+      const [m0, m1] = [Math.max(0, p0 - reach), Math.min(Z, p1 + reach)];
+      const g = gaussianDerivativeSet(input, shape, inner, first, c.truncate, pool, [m0, m1]);
       const products: Float64Array[] = [];
-      const p = pool.take();
+      const p = pool.take((m1 - m0) * YX);
       for (let a = 0; a < g.length; a++) {
         for (let b = a; b < g.length; b++) {
           const ga = g[a];
           const gb = g[b];
-          for (let i = 0; i < n; i++) p[i] = ga[i] * gb[i];
-          products.push(gaussianDerivativeSet(p, shape, sigma, [[0, 0, 0]], c.truncate, pool)[0]);
+          for (let i = 0; i < p.length; i++) p[i] = ga[i] * gb[i];
+          products.push(gaussianDerivativeSet(p, [m1 - m0, Y, X], sigma, [[0, 0, 0]], c.truncate, pool, [p0 - m0, p1 - m0])[0]);
         }
       }
       pool.give(p, ...g);
@@ -203,7 +231,7 @@ export function featureStack(input: NumericArray, shape: Shape3, options: Featur
 }
 
 function putEigenvalues(tensor: Float64Array[], d3: boolean, n: number, put: (...columns: ArrayLike<number>[]) => void, pool: ScratchPool): void {
-  const ev = (d3 ? [0, 1, 2] : [0, 1]).map(() => pool.take());
+  const ev = (d3 ? [0, 1, 2] : [0, 1]).map(() => pool.take(n));
   if (d3) symmetricEigenvalues3(tensor, ev);
   else symmetricEigenvalues2(tensor, ev);
   put(...ev);

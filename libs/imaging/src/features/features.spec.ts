@@ -7,7 +7,7 @@ import { gaussianKernel1d } from '../filters/gaussian-kernel';
 import { bruteConvolve3d } from '../testing/brute-force';
 import { bruteJacobiEigenvalues } from '../testing/brute-force-extra';
 import { maxAbsDiff, prng, randomShape } from '../testing/fixtures';
-import { gaussianDerivativeSet, type Orders } from './derivative-set';
+import { gaussianDerivativeSet, ScratchPool, type Orders } from './derivative-set';
 import { featureHalo, featureNames, featureStack } from './feature-stack';
 import { symmetricEigenvalues2, symmetricEigenvalues3 } from './symmetric-eigenvalues';
 
@@ -52,6 +52,40 @@ describe('gaussianDerivativeSet', () => {
     const got2 = gaussianDerivativeSet(input, shape, [0, 0.8, 1.5], flat, 4);
     flat.forEach((order, k) => assert.deepEqual(got2[k], gaussianFilter(input, shape, [0, 0.8, 1.5], { order, dtype: 'float64' })));
     assert.throws(() => gaussianDerivativeSet(input, shape, [0, 1, 1], [[1, 0, 0]], 4), ImagingOptionError);
+  });
+
+  it('restricted to planes [a, b), equals those planes of the whole result bit for bit', () => {
+    const rand = prng(6);
+    const shape: Shape3 = [9, 6, 7];
+    const YX = 42;
+    const input = Float32Array.from({ length: 9 * YX }, () => rand());
+    const all: Orders[] = [[0, 0, 0], [1, 0, 0], [0, 1, 0], [0, 0, 1], [2, 0, 0], [1, 1, 0], [1, 0, 1], [0, 2, 0], [0, 1, 1], [0, 0, 2]];
+    const pool = new ScratchPool();
+    for (const sigma of [[1.2, 0.8, 1.5], [0, 0.8, 1.5], [1.1, 0, 0]] as const) {
+      const orders = all.filter((o) => o.every((k, a) => sigma[a] > 0 || k === 0));
+      const whole = gaussianDerivativeSet(input, shape, sigma, orders, 4);
+      for (const [a, b] of [[0, 9], [0, 3], [4, 5], [6, 9], [2, 2]] as const) {
+        const part = gaussianDerivativeSet(input, shape, sigma, orders, 4, pool, [a, b]);
+        orders.forEach((o, k) => assert.deepEqual(part[k], whole[k].subarray(a * YX, b * YX), `sigma ${sigma} order ${o} planes [${a}, ${b})`));
+        pool.give(...part);
+      }
+    }
+    assert.throws(() => gaussianDerivativeSet(input, shape, [1, 1, 1], [[0, 0, 0]], 4, pool, [3, 10]), /planes \[3, 10\) are not within the input's 9 planes/);
+    assert.throws(() => gaussianDerivativeSet(input, shape, [1, 1, 1], [[0, 0, 0]], 4, pool, [5, 4]), ImagingOptionError);
+  });
+});
+
+describe('ScratchPool', () => {
+  it('hands a returned array out again for its length only, and each array once', () => {
+    const pool = new ScratchPool(4);
+    const a = pool.take();
+    const b = pool.take(6);
+    assert.equal(a.length, 4);
+    assert.equal(b.length, 6);
+    pool.give(a, b, a);
+    assert.equal(pool.take(6), b);
+    assert.equal(pool.take(), a);
+    assert.notEqual(pool.take(), a);
   });
 });
 
@@ -119,6 +153,31 @@ describe('featureStack', () => {
     assert.equal(s.data.length, 4);
     assert.throws(() => featureNames({ scales: [0] }), ImagingOptionError);
     assert.throws(() => featureNames({ features: ['sobel' as never] }), ImagingOptionError);
+  });
+
+  it('computes only planes [a, b) with `planes`: the whole stack’s values there, bit for bit, also into a reused array and pool', () => {
+    const rand = prng(29);
+    const shape: Shape3 = [14, 9, 11];
+    const YX = 99;
+    const input = Float32Array.from({ length: 14 * YX }, () => rand());
+    const pool = new ScratchPool();
+    for (const opts of [
+      { scales: [0.7, 1.6], dims: 3 as const },
+      { scales: [1.2], dims: 2 as const },
+      { scales: [1], dims: 3 as const, sampling: [2, 1, 1] as [number, number, number], raw: false },
+    ]) {
+      const whole = featureStack(input, shape, opts);
+      const F = whole.count;
+      let out: Float32Array | undefined;
+      for (const [a, b] of [[0, 4], [4, 8], [8, 12], [12, 14], [0, 14], [5, 5]] as const) {
+        const part = featureStack(input, shape, opts, { planes: [a, b], pool, out });
+        assert.equal(part.voxels, (b - a) * YX);
+        assert.deepEqual(part.data, whole.data.subarray(a * YX * F, b * YX * F), `${JSON.stringify(opts)} planes [${a}, ${b})`);
+        if (out && out.length === part.data.length) assert.equal(part.data, out, 'the given array of the right length is filled');
+        out = part.data;
+      }
+    }
+    assert.throws(() => featureStack(input, shape, { scales: [1] }, { planes: [0, 15] }), /planes \[0, 15\) are not within the input's 14 planes/);
   });
 
   it('gives the whole-volume features inside a block read with featureHalo', () => {

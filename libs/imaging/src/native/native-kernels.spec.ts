@@ -6,6 +6,7 @@ import { after, describe, it } from 'node:test';
 import { trainRandomForest, predictForest, type RandomForestModel } from '../classify/random-forest';
 import type { NumericArray, Shape3 } from '../core/volume.types';
 import { ImagingOptionError, ImagingValueError } from '../errors/imaging-errors';
+import { gaussianDerivativeSet, ScratchPool, type Orders } from '../features/derivative-set';
 import { featureNames, featureStack } from '../features/feature-stack';
 import { symmetricEigenvalues3 } from '../features/symmetric-eigenvalues';
 import { convolveAxis } from '../filters/convolve-axis';
@@ -123,6 +124,18 @@ describe('native imaging kernels', () => {
       }
       const scale = Math.max(...want.map(Math.abs));
       for (let k = 0; k < 3; k++) assert.ok(Math.abs(got[k] - want[k]) <= 1e-10 * scale, `#${i}: ${got} vs ${want}`);
+    }
+  });
+
+  it('gaussianDerivativeSet on planes [a, b): the passes read and write views into larger arrays, bit for bit', () => {
+    const rand = prng(12);
+    const shape: Shape3 = [11, 8, 13];
+    const input = Float32Array.from({ length: 11 * 8 * 13 }, () => rand());
+    const orders: Orders[] = [[0, 0, 0], [1, 0, 0], [0, 1, 0], [0, 0, 1], [2, 0, 0], [1, 1, 0], [0, 2, 0], [0, 1, 1], [0, 0, 2]];
+    for (const planes of [[3, 7], [0, 11], [9, 11]] as const) {
+      const { js, native } = both(() => gaussianDerivativeSet(input, shape, [1.3, 0.9, 1.6], orders, 4, new ScratchPool(), planes));
+      assert.equal(native[0].length, (planes[1] - planes[0]) * 8 * 13);
+      native.forEach((r, k) => assert.deepEqual(r, js[k], `planes [${planes}] order ${orders[k]}`));
     }
   });
 
