@@ -11,7 +11,8 @@
 // Volumes and the classifier are made once and kept under tmp/bench-xrm/.
 // BENCH_XRM_SIZES=256,512 picks sizes (default both); BENCH_XRM_BASELINE=0 skips the baseline;
 // BENCH_XRM_BLOCK=256 sets the block edge (default 128, the demo's; the halo stays 24, so larger
-// blocks recompute less of it: a 128³ block reads up to 176³ voxels).
+// blocks recompute less of it: a 128³ block reads up to 176³ voxels); z,y,x edges such as
+// BENCH_XRM_BLOCK=128,256,256 give blocks of another shape (there: one per core on 256³).
 // Last line: `xrm: mvox_s_256=… mvox_s_512x512x256=… baseline_mvox_s_256=… … block=128 … goal_mvox_s=5`.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -27,8 +28,11 @@ const out = join(root, 'tmp/bench-xrm');
 const SIZES = { 256: [256, 256, 256], 512: [256, 512, 512] };
 const picked = (process.env.BENCH_XRM_SIZES ?? '256,512').split(',');
 const baseline = process.env.BENCH_XRM_BASELINE !== '0';
-const BLOCK = Number(process.env.BENCH_XRM_BLOCK ?? 128);
-if (!Number.isInteger(BLOCK) || BLOCK < 32) throw new Error(`BENCH_XRM_BLOCK: an integer >= 32, got ${process.env.BENCH_XRM_BLOCK}`);
+const BLOCK = (process.env.BENCH_XRM_BLOCK ?? '128').split(',').map(Number);
+if (BLOCK.length === 1) BLOCK.push(BLOCK[0], BLOCK[0]);
+if (BLOCK.length !== 3 || !BLOCK.every((b) => Number.isInteger(b) && b >= 32)) {
+  throw new Error(`BENCH_XRM_BLOCK: an edge or z,y,x edges, integers >= 32, got ${process.env.BENCH_XRM_BLOCK}`);
+}
 const CLASSIFIER = ['--scales', '1,2.5', '--features', 'gaussian,laplacian,hessian', '--trees', '8', '--max-depth', '12'];
 // xrm-block.cwl's defaults, for the baseline.
 const DETECT = ['--channel', '1', '--threshold', '0.4', '--stop', '0.4', '--initial-template-size', '14', '--dilation', '8', '--max-cells', '5000'];
@@ -56,7 +60,7 @@ for (const key of picked) {
   const image = p(`image-${name}.npy`);
   if (!existsSync(image)) await run('xrm-synth', ['--image', image, '--shape', shape.join(','), '--seed', '1']);
   writeFileSync(p(`job-${name}.yml`), `image: {class: File, path: image-${name}.npy}\nclassifier: {class: File, path: classifier.json}\nmax_cells: 5000\n`);
-  writeFileSync(p(`sweep-${name}.yml`), `block: {bounds: {stop: [${shape.join(', ')}]}, size: [${BLOCK}, ${BLOCK}, ${BLOCK}], halo: [24, 24, 24], inputs: {box: box, halo_box: halo_box}}\n`);
+  writeFileSync(p(`sweep-${name}.yml`), `block: {bounds: {stop: [${shape.join(', ')}]}, size: [${BLOCK.join(', ')}], halo: [24, 24, 24], inputs: {box: box, halo_box: halo_box}}\n`);
 
   const t0 = performance.now();
   const r = spawnSync(
@@ -102,4 +106,4 @@ const kv = results.flatMap((r) => {
   if (r.baselineSeconds) m.push(`baseline_mvox_s_${tag}=${(r.voxels / 1e6 / r.baselineSeconds).toFixed(2)}`, `ratio_${tag}=${(r.baselineSeconds / r.saberSeconds).toFixed(2)}`);
   return m;
 });
-console.log(`xrm: ${kv.join(' ')} block=${BLOCK} cores=${cpus().length} goal_mvox_s=5`);
+console.log(`xrm: ${kv.join(' ')} block=${BLOCK.join('x')} cores=${cpus().length} goal_mvox_s=5`);
