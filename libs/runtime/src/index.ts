@@ -12,3 +12,4 @@ export * from './bus.factory';
 export * from './bootstrap';
 export * from './batcher';
 export * from './stderr.logger';
+export * from './kv-records';

@@ -1,11 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { KvConflictError, type Bus, type KeyValueStore } from '@saber/bus';
-import { BUS } from '@saber/runtime';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { BUS, decodeKvValue, encodeKvValue, kvKey as key, type StoredRecord } from '@saber/runtime';
 import type { RunRecord } from './run-record';
-
-const enc = new TextEncoder();
-const dec = new TextDecoder();
 
 /** Records larger than this (bytes of JSON) are stored gzip-compressed. */
 export const COMPRESS_ABOVE_BYTES = 2 * 1024;
@@ -29,36 +25,22 @@ export class RunStateTooLargeError extends Error {
   }
 }
 
-/**
- * Serializes a record: JSON, gzip-compressed (level 1: fast) when large. A scatter's
- * per-element results repeat the same keys and paths, so large states shrink
- * 5-20×, which keeps commits cheap and big sweeps under the NATS payload limit.
- */
+/** Serializes a record: JSON, gzip-compressed when large ({@link encodeKvValue}). */
 export function encodeRecord(record: RunRecord): Uint8Array {
-  const json = enc.encode(JSON.stringify(record));
-  return json.length > COMPRESS_ABOVE_BYTES ? gzipSync(json, { level: 1 }) : json;
+  return encodeKvValue(record, COMPRESS_ABOVE_BYTES);
 }
 
-/** Reads what {@link encodeRecord} wrote (plain JSON or gzip, told apart by gzip's magic bytes). */
+/** Reads what {@link encodeRecord} wrote. */
 export function decodeRecord(bytes: Uint8Array): RunRecord {
-  const gz = bytes.length > 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
-  return JSON.parse(dec.decode(gz ? gunzipSync(bytes) : bytes)) as RunRecord;
+  return decodeKvValue<RunRecord>(bytes);
 }
 
 function isPayloadTooLarge(e: unknown): boolean {
   return e instanceof Error && /max_payload/i.test(e.message);
 }
 
-/** KV keys allow `[-/_=.a-zA-Z0-9]`: ids are base64url-encoded. */
-function key(id: string): string {
-  return Buffer.from(id, 'utf8').toString('base64url');
-}
-
 /** A run record and the KV revision it was read at (for compare-and-set). */
-export interface StoredRun {
-  record: RunRecord;
-  revision: number;
-}
+export type StoredRun = StoredRecord<RunRecord>;
 
 /** Runs whose last written bytes are kept in memory (least recently used go first). */
 const CACHE_SIZE = 1000;
