@@ -16,9 +16,11 @@ export const DENSE_SLACK = 1024;
 
 /**
  * Local ids (0 = background, `1..table.count`) of a block's labels, plus the table that
- * gives the same numbering again later. Labels must be non-negative integers.
+ * gives the same numbering again later. Labels must be non-negative integers. Ids converted
+ * from another number type are written into `scratch` when it is long enough (then they are
+ * valid until its next use).
  */
-export function localize(labels: LabelArray, what: string): { ids: Uint32Array; table: LocalIdTable } {
+export function localize(labels: LabelArray, what: string, scratch?: Uint32Array): { ids: Uint32Array; table: LocalIdTable } {
   const n = labels.length;
   if (labels instanceof BigInt64Array || labels instanceof BigUint64Array) {
     let max = 0n;
@@ -49,8 +51,7 @@ export function localize(labels: LabelArray, what: string): { ids: Uint32Array; 
     if (v > max) max = v;
   }
   if (max <= 2 * n + DENSE_SLACK) {
-    const ids = labels instanceof Uint32Array ? labels : Uint32Array.from(labels as ArrayLike<number>);
-    return { ids, table: { kind: 'dense', count: max } };
+    return { ids: labels instanceof Uint32Array ? labels : toUint32(labels, scratch), table: { kind: 'dense', count: max } };
   }
   const values = Float64Array.from(new Set(Array.from(labels as ArrayLike<number>))).sort();
   const distinct = values[0] === 0 ? values.subarray(1) : values;
@@ -61,13 +62,29 @@ export function localize(labels: LabelArray, what: string): { ids: Uint32Array; 
   return { ids, table: { kind: 'sparse', count: distinct.length, values: Float64Array.from(distinct) } };
 }
 
-/** Local ids of `labels` under an existing table (a second read of part of the same block). */
-export function relocalize(labels: LabelArray, table: LocalIdTable, what: string): Uint32Array {
+/**
+ * Labels of a number type (non-negative integers, checked by the caller) as Uint32: in
+ * `scratch` when it is long enough (fresh memory costs a page fault per 4 KiB), else new.
+ */
+function toUint32(labels: Exclude<LabelArray, BigInt64Array | BigUint64Array>, scratch?: Uint32Array): Uint32Array {
+  const ids = scratch && scratch.length >= labels.length ? scratch.subarray(0, labels.length) : new Uint32Array(labels.length);
+  ids.set(labels);
+  return ids;
+}
+
+/** Local ids of `labels` under an existing table (a second read of part of the same block); `scratch` as in {@link localize}. */
+export function relocalize(labels: LabelArray, table: LocalIdTable, what: string, scratch?: Uint32Array): Uint32Array {
   const n = labels.length;
   if (table.kind === 'dense') {
     if (labels instanceof Uint32Array) {
       for (let i = 0; i < n; i++) if (labels[i]! > table.count) throw new InvalidLabelsError(`${what}: label ${labels[i]} was not there on the first read`);
       return labels;
+    }
+    if (labels instanceof Uint8Array || labels instanceof Uint16Array || labels instanceof Uint8ClampedArray) {
+      let max = 0;
+      for (let i = 0; i < n; i++) if (labels[i]! > max) max = labels[i]!;
+      if (max > table.count) throw new InvalidLabelsError(`${what}: label ${max} was not there on the first read`);
+      return toUint32(labels, scratch);
     }
     const ids = new Uint32Array(n);
     for (let i = 0; i < n; i++) {

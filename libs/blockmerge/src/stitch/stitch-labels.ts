@@ -66,7 +66,8 @@ export interface StitchResult {
  * again, relabels it and writes it.
  *
  * Memory: the block being read, two planes per axis of boundary ids allocated once, one
- * output buffer, and 16 bytes per block-local label; never the whole volume.
+ * output buffer (and one of ids, for labels of another type than Uint32), and 16 bytes per
+ * block-local label; never the whole volume.
  */
 export async function stitchLabels(grid: BlockGrid, source: BlockLabelSource, sink: LabelSink, options: StitchOptions = {}): Promise<StitchResult> {
   const total = grid.total;
@@ -86,6 +87,8 @@ export async function stitchLabels(grid: BlockGrid, source: BlockLabelSource, si
   const offsets = new Float64Array(total);
   const tables: LocalIdTable[] = new Array(total);
   const store = new BoundaryStore(grid);
+  // The blocks' ids when their labels are of another type than Uint32: one array for all.
+  let scratch = new Uint32Array(0);
   let disagreements = 0;
 
   for (let b = 0; b < total; b++) {
@@ -97,7 +100,9 @@ export async function stitchLabels(grid: BlockGrid, source: BlockLabelSource, si
       const need = match === 'overlap' ? `its core plus a one-voxel shell ${formatBox(readBox)}` : `its core ${formatBox(readBox)}`;
       throw new IncompleteBlocksError(`block ${b}'s result covers ${formatBox(extent)}; ${match} matching needs ${need}`, [`block ${b}: covers ${formatBox(extent)}, needs ${formatBox(readBox)}`]);
     }
-    const { ids, table } = localize(await source.read(block, readBox), `block ${b}`);
+    const labels = await source.read(block, readBox);
+    if (scratch.length < labels.length) scratch = new Uint32Array(labels.length);
+    const { ids, table } = localize(labels, `block ${b}`, scratch);
     tables[b] = table;
     const offset = uf.size;
     offsets[b] = offset;
@@ -188,7 +193,7 @@ export async function stitchLabels(grid: BlockGrid, source: BlockLabelSource, si
   const buffer = new Uint32Array(Math.min(grid.size[0], boxShape(bounds)[0]) * Math.min(grid.size[1], BY) * Math.min(grid.size[2], BX));
   for (let b = 0; b < total; b++) {
     const block = grid.block(b);
-    const ids = relocalize(await source.read(block, block.core), tables[b]!, `block ${b}`);
+    const ids = relocalize(await source.read(block, block.core), tables[b]!, `block ${b}`, scratch);
     const offset = offsets[b]!;
     const out = buffer.subarray(0, ids.length);
     for (let i = 0; i < ids.length; i++) {

@@ -47,6 +47,27 @@ describe('precomputed driver', () => {
     assert.equal(chunk.readBigUInt64LE(8), data[(4 * 6 + 4) * 7 + 5]);
   });
 
+  it('writes a box that is exactly one chunk, edge chunks too, as that chunk’s bytes', async () => {
+    const v = await createVolume(`precomputed://${dir}/exact`, { shape: [5, 6, 7], dtype: 'uint32', chunkShape: [4, 4, 4] });
+    const model = new Uint32Array(5 * 6 * 7);
+    // Each chunk written on its own, as the merger writes block cores of the chunk shape.
+    for (const [z0, z1] of [[0, 4], [4, 5]]) {
+      for (const [y0, y1] of [[0, 4], [4, 6]]) {
+        for (const [x0, x1] of [[0, 4], [4, 7]]) {
+          const data = Uint32Array.from({ length: (z1 - z0) * (y1 - y0) * (x1 - x0) }, (_, i) => 1000 * (z0 + 1) + 100 * (y0 + 1) + 10 * (x0 + 1) + i);
+          await v.write({ start: [z0, y0, x0], stop: [z1, y1, x1] }, data);
+          let i = 0;
+          for (let z = z0; z < z1; z++) for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) model[(z * 6 + y) * 7 + x] = data[i++]!;
+        }
+      }
+    }
+    assert.deepEqual(await v.read(), model);
+    await v.close();
+    const chunk = await readFile(join(dir, 'exact', '1_1_1', '4-7_4-6_4-5'));
+    assert.deepEqual(Array.from(new Uint32Array(chunk.buffer, chunk.byteOffset, chunk.length / 4)), Array.from({ length: 6 }, (_, i) => 5550 + i));
+    assert.deepEqual(await (await openVolume(`precomputed://${dir}/exact`)).read(), model);
+  });
+
   it('reads only the chunk files the box intersects', async () => {
     const uri = `precomputed://${dir}/count`;
     const v = await createVolume(uri, { shape: [7, 13, 11], dtype: 'uint8', chunkShape: [3, 5, 4] });

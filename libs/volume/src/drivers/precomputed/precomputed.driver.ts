@@ -77,6 +77,11 @@ class PrecomputedStore extends BaseVolumeStore {
     await mapLimit(chunks, CONCURRENCY, async (chunk) => {
       const region = intersect(chunk.box, box) as BBox;
       const whole = region.start.every((s, i) => s === chunk.box.start[i] && region.stop[i] === chunk.box.stop[i]);
+      // Data that is exactly this chunk is its bytes already (same C order): no copy.
+      if (whole && box.start.every((s, i) => s === chunk.box.start[i] && box.stop[i] === chunk.box.stop[i])) {
+        await this.blobs.put(this.chunkKey(chunk.box), bytesOf(data));
+        return;
+      }
       const n = product(chunk.box.stop.map((s, i) => s - chunk.box.start[i]));
       const target = (whole ? undefined : await this.loadChunk(chunk.box)) ?? allocate(this.dtype, n);
       copyRegion({ data, box }, { data: target, box: chunk.box }, region);
