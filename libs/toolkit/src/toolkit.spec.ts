@@ -75,6 +75,17 @@ describe('toolkit: volumes and point lists', () => {
     const ch1 = await openInput(join(dir, 'c.npy'), { channel: 1 });
     assert.deepEqual([ch1.shape, ch1.channels, ch1.channel], [[3, 4, 5], 2, 1]);
     assert.deepEqual(Array.from(await ch1.readSlab(1, 2)), Array.from(data.subarray(60 + 20, 60 + 40)));
+    // Into a reused array when it fits (type and length), else into a new one.
+    const reuse = new Float32Array(20).fill(-1);
+    assert.equal(await ch1.readSlab(2, 3, reuse), reuse);
+    assert.deepEqual(Array.from(reuse), Array.from(data.subarray(60 + 40, 60 + 60)));
+    const longer = await ch1.readSlab(0, 2, reuse);
+    assert.notEqual(longer, reuse);
+    assert.deepEqual(Array.from(longer), Array.from(data.subarray(60, 60 + 40)));
+    const wrongType = new Float64Array(20);
+    const fresh = await ch1.readSlab(2, 3, wrongType);
+    assert.ok(fresh instanceof Float32Array && fresh !== reuse, 'a Float64Array does not take float32 planes');
+    assert.deepEqual(Array.from(wrongType), new Array(20).fill(0));
     await ch1.close();
     await assert.rejects(openInput(join(dir, 'c.npy')), new ToolInputError(`${join(dir, 'c.npy')}: has 2 channel(s); choose one with --channel`));
     await writeOutput(join(dir, 'l.npy'), BigUint64Array.of(0n, 1n, 2n, 2n), [1, 2, 2]);

@@ -68,9 +68,12 @@ export interface VolumeStore extends VolumeMeta {
   readonly readOnly: boolean;
   /**
    * Reads the voxels of `bbox` (default: the whole volume) into a new C-order array
-   * of this store's dtype. Throws `VolumeBoundsError` when the box leaves the volume.
+   * of this store's dtype, or into `out` (that dtype, the box's length), which is
+   * returned: a caller reading many boxes reuses one array, and fresh memory costs a
+   * page fault per 4 KiB. Throws `VolumeBoundsError` when the box leaves the volume,
+   * `VolumeDtypeError` when `out` does not fit it.
    */
-  read(bbox?: BBox): Promise<VolumeArray>;
+  read(bbox?: BBox, out?: VolumeArray): Promise<VolumeArray>;
   /**
    * Writes `data` (C order, `bbox`'s shape, this store's dtype) into `bbox`. Partially
    * covered chunks are read, merged and rewritten: concurrent writers of the same chunk

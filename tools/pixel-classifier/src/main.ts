@@ -132,13 +132,14 @@ async function forEachSlab(
   const pool = new ScratchPool();
   let stack: Float32Array | undefined;
   let assembled: Float32Array | undefined;
+  // The slabs' raw planes: read into the previous slab's arrays when they have the length.
+  const raws: NumericArray[] = [];
   for (let a = z0; a < z1; a += planes) {
     const b = Math.min(z1, a + planes);
     const r0 = Math.max(0, a - hz);
     const r1 = Math.min(Z, b + hz);
     const own: [number, number] = [a - r0, b - r0];
-    const raws: NumericArray[] = [];
-    for (const input of inputs) raws.push(await input.readSlab(r0, r1));
+    for (let c = 0; c < C; c++) raws[c] = await inputs[c].readSlab(r0, r1, raws[c]);
     const n = (b - a) * Y * X;
     let features: Float32Array;
     if (!tiled && C === 1) {

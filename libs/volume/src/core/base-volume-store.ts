@@ -46,10 +46,18 @@ export abstract class BaseVolumeStore implements VolumeStore {
     if (this.closed) throw new VolumeUnsupportedError(this.uri, 'the volume was closed');
   }
 
-  async read(bbox?: BBox): Promise<VolumeArray> {
+  async read(bbox?: BBox, into?: VolumeArray): Promise<VolumeArray> {
     this.checkOpen();
     const box = checkBBox(this.uri, this.shape, bbox);
-    const out = allocate(this.dtype, product(bboxShape(box)));
+    const n = product(bboxShape(box));
+    let out: VolumeArray;
+    if (into) {
+      const got = dtypeOf(into);
+      if (got !== this.dtype) throw new VolumeDtypeError(this.uri, `cannot read ${this.dtype} data into ${got ?? describe(into)}`);
+      if (into.length !== n) throw new VolumeBoundsError(this.uri, `the array has ${into.length} elements but bbox ${formatBBox(box)} holds ${n}`);
+      // Drivers may skip what is absent (missing chunks read as zeros): as a new array.
+      out = into instanceof BigInt64Array || into instanceof BigUint64Array ? into.fill(0n) : into.fill(0);
+    } else out = allocate(this.dtype, n);
     await this.readBox(box, out);
     return out;
   }

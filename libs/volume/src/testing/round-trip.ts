@@ -1,7 +1,8 @@
 /**
  * The round trip every driver passes: create, write the whole volume, read it back,
- * read boxes that cross chunk boundaries and touch edge chunks, overwrite a box that
- * cuts chunks, close, reopen with `openVolume`, and compare with a brute-force model.
+ * read boxes that cross chunk boundaries and touch edge chunks (also into a reused array
+ * of stale values), overwrite a box that cuts chunks, close, reopen with `openVolume`,
+ * and compare with a brute-force model.
  */
 import assert from 'node:assert/strict';
 import { createVolume, openVolume } from '../open-volume';
@@ -28,10 +29,21 @@ export async function roundTrip(uri: string, meta: CreateVolumeMeta, options?: V
   try {
     assert.deepEqual([...store.shape], [...shape]);
     assert.equal(store.dtype, dtype);
-    assert.deepEqual(await store.read(), new (model.constructor as new (n: number) => typeof model)(n), 'a new volume reads as zeros');
+    const zeros = new (model.constructor as new (n: number) => typeof model)(n);
+    assert.deepEqual(await store.read(), zeros, 'a new volume reads as zeros');
+    // Into an array of stale values: the same zeros (missing chunks too), in that array.
+    const stale = randomArray(dtype, n, 3);
+    assert.equal(await store.read(undefined, stale), stale, 'read(box, out) returns out');
+    assert.deepEqual(stale, zeros, 'a new volume reads as zeros into a used array');
     await store.write({ start: shape.map(() => 0), stop: [...shape] }, model);
     assert.deepEqual(await store.read(), model, 'whole volume');
-    for (const box of testBoxes(shape)) assert.deepEqual(await store.read(box), extractBox(model, shape, box), `box ${JSON.stringify(box)}`);
+    for (const box of testBoxes(shape)) {
+      const want = extractBox(model, shape, box);
+      assert.deepEqual(await store.read(box), want, `box ${JSON.stringify(box)}`);
+      assert.deepEqual(await store.read(box, randomArray(dtype, want.length, 5)), want, `box ${JSON.stringify(box)} into a used array`);
+    }
+    await assert.rejects(store.read(testBoxes(shape)[1], randomArray(dtype, 2, 5)), /the array has 2 elements but bbox/);
+    await assert.rejects(store.read(testBoxes(shape)[0], dtype === 'float64' ? new Float32Array(1) : new Float64Array(1)), /cannot read \w+ data into/);
     const patch: BBox = { start: [1, 1, 2], stop: [shape[0] - 1, shape[1] - 2, shape[2] - 1] };
     const values = randomArray(dtype, patch.start.reduce((a, s, i) => a * (patch.stop[i] - s), 1), 11);
     await store.write(patch, values);
