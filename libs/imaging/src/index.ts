@@ -42,7 +42,7 @@ export { dice } from './metrics/dice';
 export { detectionScores, type DetectionScores } from './metrics/detection-scores';
 export { centroidF1, type CentroidF1Options, type Point3 } from './metrics/centroid-f1';
 export { graphScores, type Edge, type GraphScoresOptions, type NodeId } from './metrics/graph-scores';
-export { removeSmallObjects } from './morphology/remove-small-objects';
+export { removeSmallObjects, type RemoveSmallObjectsOptions } from './morphology/remove-small-objects';
 export { segmentVessels, type SegmentVesselsOptions } from './segmentation/segment-vessels';
 export { symmetricEigenvalues2, symmetricEigenvalues3 } from './features/symmetric-eigenvalues';
 export { gaussianDerivativeSet, ScratchPool, type Orders } from './features/derivative-set';

@@ -34,6 +34,7 @@ async function detect(o: Options, io: ToolIo): Promise<void> {
     templateSize: o.initialTemplateSize,
     dilation: o.dilation,
     maxCells: o.maxCells,
+    labels: o.map !== undefined,
   });
   await writeDetections(o.output, {
     detections: result.cells.map((c, k) => ({ z: c.z, y: c.y, x: c.x, score: c.score, label: k + 1 })),

@@ -52,6 +52,9 @@ describe('detectCells', () => {
     const r = detectCells(p, shape, { templateSize: 7, dilation: 4, stop: 0.5 });
     assert.deepEqual(r.cells.map((c) => [c.z, c.y, c.x]), centres);
     assert.deepEqual(r.cells.map((c) => Math.round(c.score * 100) / 100), [0.9, 0.8, 0.7]);
+    assert.equal(r.labels.length, 27000);
+    const unpainted = detectCells(p, shape, { templateSize: 7, dilation: 4, stop: 0.5, labels: false });
+    assert.deepEqual([unpainted.cells, unpainted.labels.length], [r.cells, 0], 'labels: false finds the same cells and paints none');
     assert.equal(detectCells(p, shape, { templateSize: 7, dilation: 4, stop: 0.75 }).cells.length, 2);
     assert.equal(detectCells(p, shape, { templateSize: 7, dilation: 4, stop: 0.5, maxCells: 1 }).cells.length, 1);
     const flat = new Float32Array(27000).fill(0.9);

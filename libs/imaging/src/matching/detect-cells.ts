@@ -17,6 +17,8 @@ export interface DetectCellsOptions {
   readonly dilation?: number;
   /** Most cells to detect (`--max-cells`). Default 500. */
   readonly maxCells?: number;
+  /** Paint the cells into {@link CellDetection.labels} (a volume-sized array). Default true. */
+  readonly labels?: boolean;
 }
 
 /** One detected cell: the template centre (voxel) and its score. */
@@ -32,7 +34,7 @@ export interface DetectedCell {
 export interface CellDetection {
   /** Cells in detection order (decreasing score, except where clearing lowered a later one). */
   readonly cells: DetectedCell[];
-  /** Cell `k + 1` painted as its template ball (an earlier cell keeps an overlapped voxel). */
+  /** Cell `k + 1` painted as its template ball (an earlier cell keeps an overlapped voxel); empty with `labels: false`. */
   readonly labels: Uint32Array;
 }
 
@@ -55,7 +57,8 @@ export function detectCells(probability: NumericArray, shape: Shape3, options: D
   const n = checkVolume('probability', probability, shape);
   const o = compile(options);
   const [Z, Y, X] = shape;
-  const labels = new Uint32Array(n);
+  const paintLabels = o.labels;
+  const labels = new Uint32Array(paintLabels ? n : 0);
   const cells: DetectedCell[] = [];
   if (n === 0 || o.maxCells === 0) return { cells, labels };
   const work = new Float64Array(n);
@@ -81,7 +84,7 @@ export function detectCells(probability: NumericArray, shape: Shape3, options: D
     const z = Math.floor(best / (X * Y));
     cells.push({ z, y, x, score });
     const id = cells.length;
-    for (let k = 0; k < paint.size; k++) {
+    for (let k = 0; paintLabels && k < paint.size; k++) {
       const pz = z + paint.dz[k];
       const py = y + paint.dy[k];
       const px = x + paint.dx[k];
@@ -259,5 +262,5 @@ function compile(o: DetectCellsOptions): Required<DetectCellsOptions> {
   if (!(templateSize >= 1) || !Number.isFinite(templateSize)) throw new ImagingOptionError(`templateSize must be >= 1, got ${templateSize}`);
   if (!(dilation >= 0) || !Number.isFinite(dilation)) throw new ImagingOptionError(`dilation must be >= 0, got ${dilation}`);
   if (!Number.isInteger(maxCells) || maxCells < 0) throw new ImagingOptionError(`maxCells must be an integer >= 0, got ${maxCells}`);
-  return { threshold, stop, templateSize, dilation, maxCells };
+  return { threshold, stop, templateSize, dilation, maxCells, labels: o.labels ?? true };
 }

@@ -19,6 +19,10 @@ describe('removeSmallObjects', () => {
       for (const l of labels) sizes[l]++;
       const want = labels.map((l) => (l !== 0 && sizes[l] >= minSize ? 1 : 0));
       assert.deepEqual(Array.from(removeSmallObjects(mask, shape, minSize, { connectivity: conn })), want, `trial ${trial}`);
+      // In place, with a labels array of stale values: the same.
+      const inPlace = Uint8Array.from(mask);
+      assert.equal(removeSmallObjects(inPlace, shape, minSize, { connectivity: conn, labels: new Uint32Array(inPlace.length).fill(7), out: inPlace }), inPlace);
+      assert.deepEqual(Array.from(inPlace), want, `trial ${trial} in place`);
       // keepCut: components with a voxel on a face of the volume stay whatever their size.
       const [Z, Y, X] = shape;
       const onFace = new Set<number>();
@@ -38,6 +42,7 @@ describe('removeSmallObjects', () => {
     mask[62] = 1; // the centre voxel
     const out = removeSmallObjects(mask, shape, 2, { keepCut: true });
     assert.deepEqual([out[0], out[62]], [1, 0]);
+    assert.throws(() => removeSmallObjects(mask, shape, 2, { out: new Uint8Array(124) }), /out has 124 values, the volume 125/);
   });
 });
 
