@@ -130,7 +130,13 @@ async function forEachSlab(
   // Whole planes are one tile.
   const [tileY, tileX] = tiled ? [side, side] : [Y, X];
   const pool = new ScratchPool();
-  let stack: Float32Array | undefined;
+  // Feature stacks by length: slabs, tiles and edge tiles each reuse theirs.
+  const stacks = new Map<number, Float32Array>();
+  const stackOf = (region: NumericArray, shape: [number, number, number], own: [number, number]): Float32Array => {
+    const s = featureStack(region, shape, options, { planes: own, pool, out: stacks.get((own[1] - own[0]) * shape[1] * shape[2] * F) }).data;
+    stacks.set(s.length, s);
+    return s;
+  };
   let assembled: Float32Array | undefined;
   // The slabs' raw planes: read into the previous slab's arrays when they have the length.
   const raws: NumericArray[] = [];
@@ -143,7 +149,7 @@ async function forEachSlab(
     const n = (b - a) * Y * X;
     let features: Float32Array;
     if (!tiled && C === 1) {
-      features = stack = featureStack(raws[0], [r1 - r0, Y, X], options, { planes: own, pool, out: stack }).data;
+      features = stackOf(raws[0], [r1 - r0, Y, X], own);
     } else {
       // Each tile's core rows are copied in; several channels are interleaved: voxel i holds
       // channel 0's features, then channel 1's...
@@ -156,7 +162,7 @@ async function forEachSlab(
           const [TZ, TY, TX] = [r1 - r0, ry1 - ry0, rx1 - rx0];
           for (let c = 0; c < C; c++) {
             const region = tiled ? cropPlanes(raws[c], [TZ, Y, X], ry0, ry1, rx0, rx1) : raws[c];
-            const tile = (stack = featureStack(region, [TZ, TY, TX], options, { planes: own, pool, out: stack }).data);
+            const tile = stackOf(region, [TZ, TY, TX], own);
             for (let z = a; z < b; z++) {
               for (let y = y0; y < y1; y++) {
                 const src = ((z - a) * TY + (y - ry0)) * TX + (x0 - rx0);
