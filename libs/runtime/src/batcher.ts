@@ -49,3 +49,40 @@ export class Batcher<C> {
     this.running = false;
   }
 }
+
+/**
+ * One {@link Batcher} per key (a run, a sweep, a study): the changes of one key are committed
+ * in order, a batch at a time, while different keys commit independently. A key's batcher is
+ * dropped once it falls idle, so only keys with changes in flight hold one.
+ */
+export class Mailboxes<C> {
+  private readonly boxes = new Map<string, Batcher<C>>();
+
+  /**
+   * @param commit commits one batch of a key's changes
+   * @param linger as {@link Batcher}'s, asked per key
+   */
+  constructor(
+    private readonly commit: (key: string, changes: C[]) => Promise<void>,
+    private readonly linger?: (key: string) => number,
+  ) {}
+
+  /** Resolves once `change` has been committed to `key` (or rejects with its batch's error). */
+  post(key: string, change: C): Promise<void> {
+    let box = this.boxes.get(key);
+    if (!box) {
+      const linger = this.linger;
+      box = new Batcher<C>((changes) => this.commit(key, changes), Number.POSITIVE_INFINITY, linger && (() => linger(key)));
+      this.boxes.set(key, box);
+    }
+    const b = box;
+    return b.post(change).finally(() => {
+      if (b.idle && this.boxes.get(key) === b) this.boxes.delete(key);
+    });
+  }
+
+  /** Keys with changes queued or being committed. */
+  get size(): number {
+    return this.boxes.size;
+  }
+}

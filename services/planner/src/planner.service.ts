@@ -9,7 +9,7 @@ import {
   CwlInputError, canonicalHash, completeTask, createWorkflowState, failTask, failedReason, isFinished, isTaskPending, isTaskUndispatched, readyTasks,
   resolveInputs, workflowOutputs, type TaskSpec,
 } from '@saber/cwl';
-import { Batcher, EventPublisher, SABER_CONFIG } from '@saber/runtime';
+import { EventPublisher, Mailboxes, SABER_CONFIG } from '@saber/runtime';
 import { contextFromTraceparent, extractTraceContext, tracer, traceparentOf, withSpan, SpanKind, type Span } from '@saber/telemetry';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -62,7 +62,12 @@ export function artifactUris(value: unknown, out: string[] = []): string[] {
 @Injectable()
 export class PlannerService {
   private readonly log = new Logger('planner');
-  private readonly mailboxes = new Map<string, Batcher<RunChange>>();
+  // With many tasks in flight, results arrive one by one: waiting a moment lets several
+  // share one state write. With few, every result commits at once.
+  private readonly mailboxes = new Mailboxes<RunChange>(
+    (runId, changes) => this.commit(runId, changes),
+    (runId) => ((this.inFlight.get(runId) ?? 0) >= LINGER_MIN_IN_FLIGHT ? PLANNER_LINGER_MS : 0),
+  );
   private readonly runSpans = new Map<string, Span>();
   /** Tasks dispatched and not yet finished, per run (this planner's view; 0 after a restart). */
   private readonly inFlight = new Map<string, number>();
@@ -221,18 +226,7 @@ export class PlannerService {
   }
 
   private post(runId: string, change: RunChange): Promise<void> {
-    let box = this.mailboxes.get(runId);
-    if (!box) {
-      // With many tasks in flight, results arrive one by one: waiting a moment lets
-      // several share one state write. With few, every result commits at once.
-      const linger = () => ((this.inFlight.get(runId) ?? 0) >= LINGER_MIN_IN_FLIGHT ? PLANNER_LINGER_MS : 0);
-      box = new Batcher<RunChange>((changes) => this.commit(runId, changes), Number.POSITIVE_INFINITY, linger);
-      this.mailboxes.set(runId, box);
-    }
-    const b = box;
-    return b.post(change).finally(() => {
-      if (b.idle && this.mailboxes.get(runId) === b) this.mailboxes.delete(runId);
-    });
+    return this.mailboxes.post(runId, change);
   }
 
   /** Applies a batch of changes to a run and commits the result (retrying on CAS conflicts). */

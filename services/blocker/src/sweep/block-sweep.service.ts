@@ -8,7 +8,7 @@ import {
   MergeRequested, RunCompleted, RunFailed, RunRejected, RunRequested, SweepAccepted, SweepCompleted, SweepFailed, SweepProgress, SweepRejected,
   SweepRequested, type SweepBlock, type SweepIterationFailure, type SweepIterationResult,
 } from '@saber/contracts';
-import { Batcher, EventPublisher, SABER_CONFIG } from '@saber/runtime';
+import { EventPublisher, Mailboxes, SABER_CONFIG } from '@saber/runtime';
 import { iterationInputs, parseParameterization, planSweep, type Block, type PlannedIteration, type SweepPlan } from '@saber/sweep';
 import { contextFromTraceparent, extractTraceContext, SpanKind, tracer, traceparentOf, withSpan } from '@saber/telemetry';
 import { childRunId, parseChildRunId } from './child-run-id';
@@ -54,7 +54,7 @@ const attemptsOf = (record: SweepRecord, i: number) => parseInt(record.attempts[
 @Injectable()
 export class BlockSweepService {
   private readonly log = new Logger('blocker');
-  private readonly mailboxes = new Map<string, Batcher<SweepChange>>();
+  private readonly mailboxes = new Mailboxes<SweepChange>((sweepId, changes) => this.commit(sweepId, changes));
   /** Plans by sweep id (pure functions of the record; rebuilt after a restart). */
   private readonly plans = new Map<string, SweepPlan>();
 
@@ -198,15 +198,7 @@ export class BlockSweepService {
   }
 
   private post(sweepId: string, change: SweepChange): Promise<void> {
-    let box = this.mailboxes.get(sweepId);
-    if (!box) {
-      box = new Batcher<SweepChange>((changes) => this.commit(sweepId, changes));
-      this.mailboxes.set(sweepId, box);
-    }
-    const b = box;
-    return b.post(change).finally(() => {
-      if (b.idle && this.mailboxes.get(sweepId) === b) this.mailboxes.delete(sweepId);
-    });
+    return this.mailboxes.post(sweepId, change);
   }
 
   /** Applies a batch of changes to a sweep, publishes what they produced, then commits (retrying on CAS conflicts). */

@@ -9,7 +9,7 @@ import {
   aggregate, bestObservation, cannotBeat, bestReachable, createSampler, describeDimension, parseStudy, trialInputs,
   type Observation, type Sampler, type StudySpec,
 } from '@saber/optimize';
-import { Batcher, EventPublisher } from '@saber/runtime';
+import { EventPublisher, Mailboxes } from '@saber/runtime';
 import { contextFromTraceparent, extractTraceContext, SpanKind, tracer, traceparentOf, withSpan } from '@saber/telemetry';
 import { scoreOfRun, type ScoreOutcome } from './score-reader';
 import { StudyIntake, StudyRejection, type PreparedStudy } from './study-intake';
@@ -63,7 +63,7 @@ type Parent = ReturnType<typeof contextFromTraceparent>;
 @Injectable()
 export class StudyService implements OnApplicationBootstrap {
   private readonly log = new Logger('optimizer');
-  private readonly mailboxes = new Map<string, Batcher<StudyChange>>();
+  private readonly mailboxes = new Mailboxes<StudyChange>((studyId, changes) => this.commit(studyId, changes));
   private readonly compiled = new Map<string, Compiled>();
 
   constructor(
@@ -237,15 +237,7 @@ export class StudyService implements OnApplicationBootstrap {
   }
 
   private post(studyId: string, change: StudyChange): Promise<void> {
-    let box = this.mailboxes.get(studyId);
-    if (!box) {
-      box = new Batcher<StudyChange>((changes) => this.commit(studyId, changes));
-      this.mailboxes.set(studyId, box);
-    }
-    const b = box;
-    return b.post(change).finally(() => {
-      if (b.idle && this.mailboxes.get(studyId) === b) this.mailboxes.delete(studyId);
-    });
+    return this.mailboxes.post(studyId, change);
   }
 
   private compile(record: StudyRecord): Compiled {
