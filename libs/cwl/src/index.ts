@@ -8,6 +8,7 @@
 export * from './errors/cwl-errors';
 export type * from './model/cwl.types';
 export { loadDocument, type DocumentSource } from './loader/load-document';
+export { CwlUnsupportedUrlError, loadWorkflowReference, workflowRejection, type WorkflowReference } from './loader/load-reference';
 export { typeToString } from './loader/normalize-type';
 export { loadJob } from './job/load-job';
 export { resolveInputs } from './job/resolve-inputs';

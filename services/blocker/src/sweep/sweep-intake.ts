@@ -1,13 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { SweepRejectReason, SweepRequested } from '@saber/contracts';
-import { CwlInputError, CwlNotFoundError, CwlValidationError, loadDocument, resolveInputs, type LoadedProcess } from '@saber/cwl';
+import { CwlInputError, loadWorkflowReference, resolveInputs, workflowRejection, type LoadedProcess } from '@saber/cwl';
 import {
   SweepError, bindSweep, iterationInputs, parseBlockSection, parseParameterization, planSweep,
   type BlockSection, type Parameterization, type SweepBinding, type SweepPlan,
 } from '@saber/sweep';
 import { readFile } from 'node:fs/promises';
 import { basename, isAbsolute, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** A request that cannot become a sweep; carries the reason published in sweep.rejected. */
 export class SweepRejection extends Error {
@@ -104,17 +103,10 @@ export class SweepIntake {
 
   private async loadWorkflow(ref: SweepRequested['workflow']): Promise<LoadedProcess> {
     try {
-      if (ref.inline !== undefined) return await loadDocument({ inline: ref.inline, baseUri: pathToFileURL(process.cwd() + '/').href });
-      if (ref.url !== undefined && !ref.url.startsWith('file://')) throw new SweepRejection('workflow-not-found', `only file:// workflow URLs are supported, got ${ref.url}`);
-      const path = ref.path ?? fileURLToPath(ref.url!);
-      return await loadDocument({ path: isAbsolute(path) ? path : resolve(path) });
+      return await loadWorkflowReference(ref);
     } catch (e) {
-      if (e instanceof SweepRejection) throw e;
-      if (e instanceof CwlNotFoundError) throw new SweepRejection('workflow-not-found', e.message);
-      if (e instanceof CwlValidationError) {
-        throw new SweepRejection('invalid-workflow', e.message, e.issues.map((i) => `${i.file}:${i.line}:${i.column}: ${i.message}`));
-      }
-      throw new SweepRejection('invalid-workflow', (e as Error).message);
+      const r = workflowRejection(e);
+      throw new SweepRejection(r.reason, r.message, r.details);
     }
   }
 }

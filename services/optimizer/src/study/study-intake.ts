@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { StudyObjective, StudyRejectReason, StudyRequested } from '@saber/contracts';
-import { CwlInputError, CwlNotFoundError, CwlValidationError, loadDocument, resolveInputs, type LoadedProcess } from '@saber/cwl';
+import { CwlInputError, loadWorkflowReference, resolveInputs, workflowRejection, type LoadedProcess } from '@saber/cwl';
 import { StudyDefinitionError, parseStudy, studyParameterization, trialInputs, uniformPoint, Rng, type StudySpec } from '@saber/optimize';
 import { SweepError, bindSweep, planSweep, type SweepBinding } from '@saber/sweep';
 import { randomInt } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, isAbsolute, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describeReported, isReported, reportedMetrics } from './reported-metrics';
 
 /** A request that cannot become a study; carries the reason published in study.rejected. */
@@ -114,17 +113,10 @@ export class StudyIntake {
 
   private async loadWorkflow(ref: StudyRequested['workflow']): Promise<LoadedProcess> {
     try {
-      if (ref.inline !== undefined) return await loadDocument({ inline: ref.inline, baseUri: pathToFileURL(process.cwd() + '/').href });
-      if (ref.url !== undefined && !ref.url.startsWith('file://')) throw new StudyRejection('workflow-not-found', `only file:// workflow URLs are supported, got ${ref.url}`);
-      const path = ref.path ?? fileURLToPath(ref.url!);
-      return await loadDocument({ path: isAbsolute(path) ? path : resolve(path) });
+      return await loadWorkflowReference(ref);
     } catch (e) {
-      if (e instanceof StudyRejection) throw e;
-      if (e instanceof CwlNotFoundError) throw new StudyRejection('workflow-not-found', e.message);
-      if (e instanceof CwlValidationError) {
-        throw new StudyRejection('invalid-workflow', e.message, e.issues.map((i) => `${i.file}:${i.line}:${i.column}: ${i.message}`));
-      }
-      throw new StudyRejection('invalid-workflow', (e as Error).message);
+      const r = workflowRejection(e);
+      throw new StudyRejection(r.reason, r.message, r.details);
     }
   }
 }
