@@ -13,3 +13,4 @@ export * from './bootstrap';
 export * from './batcher';
 export * from './stderr.logger';
 export * from './kv-records';
+export * from './request-intake';

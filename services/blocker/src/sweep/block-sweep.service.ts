@@ -8,11 +8,11 @@ import {
   MergeRequested, RunCompleted, RunFailed, RunRejected, RunRequested, SweepAccepted, SweepCompleted, SweepFailed, SweepProgress, SweepRejected,
   SweepRequested, type SweepBlock, type SweepIterationFailure, type SweepIterationResult,
 } from '@saber/contracts';
-import { EventPublisher, Mailboxes, SABER_CONFIG } from '@saber/runtime';
+import { EventPublisher, Mailboxes, SABER_CONFIG, takeRequest } from '@saber/runtime';
 import { iterationInputs, parseParameterization, planSweep, type Block, type PlannedIteration, type SweepPlan } from '@saber/sweep';
 import { contextFromTraceparent, extractTraceContext, SpanKind, tracer, traceparentOf, withSpan } from '@saber/telemetry';
 import { childRunId, parseChildRunId } from './child-run-id';
-import { SweepIntake, SweepRejection, type PreparedSweep } from './sweep-intake';
+import { SweepIntake, type PreparedSweep } from './sweep-intake';
 import { IterationState as S, type IterationResult, type SweepRecord } from './sweep-record';
 import { SweepStore } from './sweep-store';
 
@@ -70,30 +70,8 @@ export class BlockSweepService {
     await withSpan('saber.sweep.request', { 'saber.msg_id': msg.headers[MSG_ID_HEADER] ?? '' }, () => this.handleRequest(msg), extractTraceContext(msg.headers), SpanKind.CONSUMER);
   }
 
-  private async handleRequest(msg: BusMessage): Promise<void> {
-    let requestId = msg.headers[MSG_ID_HEADER] ?? `seq-${msg.seq}`;
-    try {
-      let body: unknown;
-      try {
-        body = msg.json();
-      } catch (e) {
-        throw new SweepRejection('malformed-message', `sweep request is not valid JSON: ${(e as Error).message}`);
-      }
-      if (body && typeof body === 'object' && typeof (body as { requestId?: unknown }).requestId === 'string') {
-        requestId = (body as { requestId: string }).requestId;
-      }
-      const checked = SweepRequested.check(body);
-      if (!checked.ok) throw new SweepRejection('invalid-request', 'sweep request does not match sweep.requested/v1', checked.problems);
-      await this.accept(checked.value);
-    } catch (e) {
-      if (!(e instanceof SweepRejection)) throw e;
-      this.log.warn(`sweep ${requestId} rejected (${e.reason}): ${e.message}`);
-      await this.publisher.publish(
-        SweepRejected,
-        { requestId, reason: e.reason, message: e.message, details: e.details, rejectedAt: new Date().toISOString() },
-        { msgId: `${requestId}:rejected` },
-      );
-    }
+  private handleRequest(msg: BusMessage): Promise<void> {
+    return takeRequest(msg, { what: 'sweep', contract: SweepRequested, rejected: SweepRejected, publisher: this.publisher, log: this.log, accept: (r) => this.accept(r) });
   }
 
   private async accept(request: SweepRequested): Promise<void> {

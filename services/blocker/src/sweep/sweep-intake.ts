@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { RequestRejection } from '@saber/runtime';
 import type { SweepRejectReason, SweepRequested } from '@saber/contracts';
 import { CwlInputError, loadWorkflowReference, resolveInputs, workflowRejection, type LoadedProcess } from '@saber/cwl';
 import {
@@ -9,15 +10,8 @@ import { readFile } from 'node:fs/promises';
 import { basename, isAbsolute, resolve } from 'node:path';
 
 /** A request that cannot become a sweep; carries the reason published in sweep.rejected. */
-export class SweepRejection extends Error {
+export class SweepRejection extends RequestRejection<SweepRejectReason> {
   override readonly name = 'SweepRejection';
-  constructor(
-    readonly reason: SweepRejectReason,
-    message: string,
-    readonly details: string[] = [],
-  ) {
-    super(message);
-  }
 }
 
 /** Everything a sweep needs, checked: what {@link SweepIntake.prepare} returns. */

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { RequestRejection } from '@saber/runtime';
 import type { StudyObjective, StudyRejectReason, StudyRequested } from '@saber/contracts';
 import { CwlInputError, loadWorkflowReference, resolveInputs, workflowRejection, type LoadedProcess } from '@saber/cwl';
 import { StudyDefinitionError, parseStudy, studyParameterization, trialInputs, uniformPoint, Rng, type StudySpec } from '@saber/optimize';
@@ -9,15 +10,8 @@ import { basename, isAbsolute, resolve } from 'node:path';
 import { describeReported, isReported, reportedMetrics } from './reported-metrics';
 
 /** A request that cannot become a study; carries the reason published in study.rejected. */
-export class StudyRejection extends Error {
+export class StudyRejection extends RequestRejection<StudyRejectReason> {
   override readonly name = 'StudyRejection';
-  constructor(
-    readonly reason: StudyRejectReason,
-    message: string,
-    readonly details: string[] = [],
-  ) {
-    super(message);
-  }
 }
 
 /** Everything a study needs, checked: what {@link StudyIntake.prepare} returns. */

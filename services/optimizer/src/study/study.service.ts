@@ -9,10 +9,10 @@ import {
   aggregate, bestObservation, cannotBeat, bestReachable, createSampler, describeDimension, parseStudy, trialInputs,
   type Observation, type Sampler, type StudySpec,
 } from '@saber/optimize';
-import { EventPublisher, Mailboxes } from '@saber/runtime';
+import { EventPublisher, Mailboxes, takeRequest } from '@saber/runtime';
 import { contextFromTraceparent, extractTraceContext, SpanKind, tracer, traceparentOf, withSpan } from '@saber/telemetry';
 import { scoreOfRun, type ScoreOutcome } from './score-reader';
-import { StudyIntake, StudyRejection, type PreparedStudy } from './study-intake';
+import { StudyIntake, type PreparedStudy } from './study-intake';
 import type { StudyRecord, TrialRecord } from './study-record';
 import { StudyStore } from './study-store';
 import { parseBlockRunId, parseTrialRunId, trialRunId } from './trial-id';
@@ -90,28 +90,8 @@ export class StudyService implements OnApplicationBootstrap {
     await withSpan('saber.study.request', { 'saber.msg_id': msg.headers[MSG_ID_HEADER] ?? '' }, () => this.handleRequest(msg), extractTraceContext(msg.headers), SpanKind.CONSUMER);
   }
 
-  private async handleRequest(msg: BusMessage): Promise<void> {
-    let requestId = msg.headers[MSG_ID_HEADER] ?? `seq-${msg.seq}`;
-    try {
-      let body: unknown;
-      try {
-        body = msg.json();
-      } catch (e) {
-        throw new StudyRejection('malformed-message', `study request is not valid JSON: ${(e as Error).message}`);
-      }
-      if (body && typeof body === 'object' && typeof (body as { requestId?: unknown }).requestId === 'string') requestId = (body as { requestId: string }).requestId;
-      const checked = StudyRequested.check(body);
-      if (!checked.ok) throw new StudyRejection('invalid-request', 'study request does not match study.requested/v1', checked.problems);
-      await this.accept(checked.value);
-    } catch (e) {
-      if (!(e instanceof StudyRejection)) throw e;
-      this.log.warn(`study ${requestId} rejected (${e.reason}): ${e.message}`);
-      await this.publisher.publish(
-        StudyRejected,
-        { requestId, reason: e.reason, message: e.message, details: e.details, rejectedAt: new Date().toISOString() },
-        { msgId: `${requestId}:rejected` },
-      );
-    }
+  private handleRequest(msg: BusMessage): Promise<void> {
+    return takeRequest(msg, { what: 'study', contract: StudyRequested, rejected: StudyRejected, publisher: this.publisher, log: this.log, accept: (r) => this.accept(r) });
   }
 
   private async accept(request: StudyRequested): Promise<void> {
