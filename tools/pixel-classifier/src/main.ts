@@ -127,8 +127,12 @@ async function forEachSlab(
   // but touch more memory.
   const planes = tiled ? wanted : Math.min(wholePlanes, Math.max(wanted, 2 * hz, 4));
   const side = tiled ? Math.max(16, Math.floor(Math.sqrt(budget / planes)) - 2 * Math.max(hy, hx)) : 0;
-  // Whole planes are one tile.
-  const [tileY, tileX] = tiled ? [side, side] : [Y, X];
+  // Whole planes are one tile; tiles split the planes evenly (at most `side` a side).
+  const [tileY, tileX] = tiled ? [Math.ceil(Y / Math.ceil(Y / side)), Math.ceil(X / Math.ceil(X / side))] : [Y, X];
+  // Every tile's window (its rows and columns with the features' reach) has one shape: at the
+  // volume's edges the window is shifted inward (more context on one side changes nothing),
+  // so one set of scratch arrays serves every tile.
+  const [winY, winX] = [Math.min(Y, tileY + 2 * hy), Math.min(X, tileX + 2 * hx)];
   const pool = new ScratchPool();
   // Feature stacks by length: slabs, tiles and edge tiles each reuse theirs.
   const stacks = new Map<number, Float32Array>();
@@ -158,7 +162,8 @@ async function forEachSlab(
       for (let y0 = 0; y0 < Y; y0 += tileY) {
         for (let x0 = 0; x0 < X; x0 += tileX) {
           const [y1, x1] = [Math.min(Y, y0 + tileY), Math.min(X, x0 + tileX)];
-          const [ry0, ry1, rx0, rx1] = [Math.max(0, y0 - hy), Math.min(Y, y1 + hy), Math.max(0, x0 - hx), Math.min(X, x1 + hx)];
+          const [ry0, rx0] = [Math.min(Math.max(0, y0 - hy), Y - winY), Math.min(Math.max(0, x0 - hx), X - winX)];
+          const [ry1, rx1] = [ry0 + winY, rx0 + winX];
           const [TZ, TY, TX] = [r1 - r0, ry1 - ry0, rx1 - rx0];
           for (let c = 0; c < C; c++) {
             const region = tiled ? cropPlanes(raws[c], [TZ, Y, X], ry0, ry1, rx0, rx1) : raws[c];
