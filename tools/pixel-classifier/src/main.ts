@@ -134,7 +134,8 @@ async function forEachSlab(
   // so one set of scratch arrays serves every tile.
   const [winY, winX] = [Math.min(Y, tileY + 2 * hy), Math.min(X, tileX + 2 * hx)];
   const pool = new ScratchPool();
-  // Feature stacks by length: slabs, tiles and edge tiles each reuse theirs.
+  // Feature stacks by length: every tile has one window shape, so lengths differ only where
+  // slabs do (the last one may be thinner).
   const stacks = new Map<number, Float32Array>();
   const stackOf = (region: NumericArray, shape: [number, number, number], own: [number, number]): Float32Array => {
     const s = featureStack(region, shape, options, { planes: own, pool, out: stacks.get((own[1] - own[0]) * shape[1] * shape[2] * F) }).data;

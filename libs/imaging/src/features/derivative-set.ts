@@ -33,6 +33,13 @@ export class ScratchPool {
   }
 }
 
+/** `planes` `[a, b)` when they lie within `Z` planes; an {@link ImagingOptionError} otherwise. */
+export function checkPlanes(planes: readonly [number, number], Z: number): readonly [number, number] {
+  const [a, b] = planes;
+  if (!(Number.isInteger(a) && Number.isInteger(b) && 0 <= a && a <= b && b <= Z)) throw new ImagingOptionError(`planes [${a}, ${b}) are not within the input's ${Z} planes`);
+  return planes;
+}
+
 /**
  * Several Gaussian derivatives of one volume at one sigma, sharing the separable passes: one
  * z pass per distinct z order, one y pass per distinct (z, y) order pair, one x pass per
@@ -59,10 +66,7 @@ export function gaussianDerivativeSet(
     }
   }
   const [Z, Y, X] = shape;
-  const [p0, p1] = planes;
-  if (!(Number.isInteger(p0) && Number.isInteger(p1) && 0 <= p0 && p0 <= p1 && p1 <= Z)) {
-    throw new ImagingOptionError(`planes [${p0}, ${p1}) are not within the input's ${Z} planes`);
-  }
+  const [p0, p1] = checkPlanes(planes, Z);
   const YX = Y * X;
   const n = (p1 - p0) * YX;
   const out: Shape3 = [p1 - p0, Y, X];

@@ -3,7 +3,7 @@ import type { NumericArray, PerAxis, Shape3 } from '../core/volume.types';
 import { ImagingOptionError } from '../errors/imaging-errors';
 import { DEFAULT_TRUNCATE, gaussianRadius } from '../filters/gaussian-kernel';
 import { nativeKernels } from '../native/native-kernels';
-import { gaussianDerivativeSet, ScratchPool, type Orders } from './derivative-set';
+import { checkPlanes, gaussianDerivativeSet, ScratchPool, type Orders } from './derivative-set';
 import { symmetricEigenvalues2, symmetricEigenvalues3 } from './symmetric-eigenvalues';
 
 /** The per-scale feature families (ilastik's pixel-classification set). */
@@ -146,11 +146,8 @@ export function featureStack(input: NumericArray, shape: Shape3, options: Featur
   const F = names.length;
   const [Z, Y, X] = shape;
   const YX = Y * X;
-  const planes = target.planes ?? ([0, Z] as const);
+  const planes = checkPlanes(target.planes ?? [0, Z], Z);
   const [p0, p1] = planes;
-  if (!(Number.isInteger(p0) && Number.isInteger(p1) && 0 <= p0 && p0 <= p1 && p1 <= Z)) {
-    throw new ImagingOptionError(`planes [${p0}, ${p1}) are not within the input's ${Z} planes`);
-  }
   const n = (p1 - p0) * YX;
   const data = target.out?.length === n * F ? target.out : new Float32Array(n * F);
   const pool = target.pool ?? new ScratchPool();

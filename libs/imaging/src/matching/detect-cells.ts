@@ -57,8 +57,7 @@ export function detectCells(probability: NumericArray, shape: Shape3, options: D
   const n = checkVolume('probability', probability, shape);
   const o = compile(options);
   const [Z, Y, X] = shape;
-  const paintLabels = o.labels;
-  const labels = new Uint32Array(paintLabels ? n : 0);
+  const labels = new Uint32Array(o.labels ? n : 0);
   const cells: DetectedCell[] = [];
   if (n === 0 || o.maxCells === 0) return { cells, labels };
   const work = new Float64Array(n);
@@ -84,7 +83,7 @@ export function detectCells(probability: NumericArray, shape: Shape3, options: D
     const z = Math.floor(best / (X * Y));
     cells.push({ z, y, x, score });
     const id = cells.length;
-    for (let k = 0; paintLabels && k < paint.size; k++) {
+    for (let k = 0; o.labels && k < paint.size; k++) {
       const pz = z + paint.dz[k];
       const py = y + paint.dy[k];
       const px = x + paint.dx[k];
