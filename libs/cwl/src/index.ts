@@ -40,4 +40,4 @@ export type { SpawnRequest, SpawnOutcome } from './tool/spawn-process';
 export { relocateOutputs } from './runner/relocate-outputs';
 export { stringifyCwlJson, parseCwlJson, isExactNumber, type ExactNumber } from './util/exact-number';
 export { canonicalHash, canonicalJson } from './util/canonical-json';
-export { stepCacheKey, isCacheable, ContentHasher, STEP_CACHE_KEY_VERSION, type StepCacheContext } from './cache/step-cache-key';
+export { stepCacheKey, isCacheable, STEP_CACHE_KEY_VERSION, type StepCacheContext } from './cache/step-cache-key';

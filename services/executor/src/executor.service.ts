@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { type Bus, type BusMessage, type Subscription } from '@saber/bus';
 import { isEmbedded, type SaberConfig } from '@saber/config';
 import { StepCompleted, StepFailed, StepStarted, StepTask, StepTaskBatch, batchElementTask, taskSubject } from '@saber/contracts';
-import { ContentHasher, isCacheable, stepCacheKey, type CwlTool } from '@saber/cwl';
+import { isCacheable, stepCacheKey, type CwlTool } from '@saber/cwl';
 import { BUS, EventPublisher, SABER_CONFIG } from '@saber/runtime';
 import { contextFromTraceparent, withSpan, SpanKind } from '@saber/telemetry';
 import { mkdirSync } from 'node:fs';
@@ -36,7 +36,6 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
   /** Tasks being prepared at once (cache lookup, output directory); see {@link execute}. */
   private readonly preparing: ConcurrencyLimit;
   private readonly cache: StepCache;
-  private readonly hasher = new ContentHasher();
   private readonly scratch = new ScratchPool(tmpdir());
   /**
    * Whether published results are recorded for replay after a redelivery (see
@@ -133,7 +132,7 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
     if (!task.cache || task.hints.useCache === false || !isCacheable(tool)) return undefined;
     try {
       const imageDigest = await this.backend.imageDigestOf?.(task);
-      return await stepCacheKey(task.inputs, { toolHash: task.toolHash, backend: this.backend.name, imageDigest }, this.hasher);
+      return await stepCacheKey(task.inputs, { toolHash: task.toolHash, backend: this.backend.name, imageDigest });
     } catch (e) {
       this.log.debug(`run ${task.runId} task ${task.taskId}: no cache key (${(e as Error).message})`);
       return undefined;

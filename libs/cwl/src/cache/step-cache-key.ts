@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CommandLineTool, CwlTool } from '../model/cwl.types';
 import { findRequirement } from '../tool/requirements';
+import { sha1Checksum } from '../tool/file-objects';
 import { locationToPath } from '../tool/stage-inputs';
 import { canonicalHash } from '../util/canonical-json';
 import { isRecord } from '../util/json';
@@ -40,55 +40,30 @@ export function isCacheable(tool: CwlTool): tool is CommandLineTool {
  * content (SHA-1 checksums of the bytes, names, formats, secondary files; never
  * locations or modification times), the backend, the image digest and the extra
  * environment. The resolved command line is a function of exactly these, so
- * two tasks with equal keys run the same command on the same bytes.
+ * two tasks with equal keys run the same command on the same bytes. File checksums
+ * are reused while a file's identity is unchanged (see sha1Checksum).
  *
  * @throws Error when an input file cannot be read (the caller runs the tool, which reports it)
  */
-export async function stepCacheKey(inputs: Record<string, unknown>, context: StepCacheContext, hasher: ContentHasher = new ContentHasher()): Promise<string> {
-  const content = await contentOf(inputs, hasher);
+export async function stepCacheKey(inputs: Record<string, unknown>, context: StepCacheContext): Promise<string> {
+  const content = await contentOf(inputs);
   return canonicalHash({ v: STEP_CACHE_KEY_VERSION, tool: context.toolHash, backend: context.backend, image: context.imageDigest ?? null, env: context.env ?? {}, inputs: content });
 }
 
-/**
- * SHA-1 checksums of files, remembered per file identity (device, inode, size,
- * modification time and change time) so that an executor does not re-read a large
- * unchanged input for every block. The identity only decides whether to re-read;
- * the key holds the checksum of the bytes.
- */
-export class ContentHasher {
-  private readonly memo = new Map<string, string>();
-
-  constructor(private readonly maxEntries = 10_000) {}
-
-  /** `sha1$<hex>` of the file at `path`. */
-  async checksum(path: string): Promise<string> {
-    const s = await stat(path, { bigint: true });
-    const id = `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
-    const known = this.memo.get(id);
-    if (known) return known;
-    const hash = createHash('sha1');
-    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-    const sum = `sha1$${hash.digest('hex')}`;
-    if (this.memo.size >= this.maxEntries) this.memo.delete(this.memo.keys().next().value as string);
-    this.memo.set(id, sum);
-    return sum;
-  }
-}
-
-async function contentOf(value: unknown, hasher: ContentHasher): Promise<unknown> {
-  if (Array.isArray(value)) return Promise.all(value.map((v) => contentOf(v, hasher)));
+async function contentOf(value: unknown): Promise<unknown> {
+  if (Array.isArray(value)) return Promise.all(value.map((v) => contentOf(v)));
   if (!isRecord(value)) return value;
-  if (value.class === 'File') return fileContent(value, hasher);
-  if (value.class === 'Directory') return directoryContent(value, hasher);
+  if (value.class === 'File') return fileContent(value);
+  if (value.class === 'Directory') return directoryContent(value);
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = await contentOf(v, hasher);
+  for (const [k, v] of Object.entries(value)) out[k] = await contentOf(v);
   return out;
 }
 
-async function fileContent(file: Record<string, unknown>, hasher: ContentHasher): Promise<unknown> {
+async function fileContent(file: Record<string, unknown>): Promise<unknown> {
   const path = pathOf(file);
   let checksum: string;
-  if (path) checksum = await hasher.checksum(path);
+  if (path) checksum = await sha1Checksum(path, { reuse: true });
   else if (typeof file.contents === 'string') checksum = `sha1$${createHash('sha1').update(file.contents).digest('hex')}`;
   else throw new Error(`input File ${String(file.basename ?? file.location)} has neither a location nor contents`);
   return {
@@ -96,11 +71,11 @@ async function fileContent(file: Record<string, unknown>, hasher: ContentHasher)
     basename: file.basename ?? null,
     checksum,
     format: file.format ?? null,
-    secondaryFiles: Array.isArray(file.secondaryFiles) ? await Promise.all(file.secondaryFiles.map((f) => contentOf(f, hasher))) : [],
+    secondaryFiles: Array.isArray(file.secondaryFiles) ? await Promise.all(file.secondaryFiles.map((f) => contentOf(f))) : [],
   };
 }
 
-async function directoryContent(dir: Record<string, unknown>, hasher: ContentHasher): Promise<unknown> {
+async function directoryContent(dir: Record<string, unknown>): Promise<unknown> {
   const path = pathOf(dir);
   let listing: unknown[];
   if (path) {
@@ -108,11 +83,11 @@ async function directoryContent(dir: Record<string, unknown>, hasher: ContentHas
     for (const entry of (await readdir(path, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       const child = join(path, entry.name);
       listing.push(entry.isDirectory()
-        ? await directoryContent({ class: 'Directory', path: child, basename: entry.name }, hasher)
-        : { class: 'File', basename: entry.name, checksum: await hasher.checksum(child) });
+        ? await directoryContent({ class: 'Directory', path: child, basename: entry.name })
+        : { class: 'File', basename: entry.name, checksum: await sha1Checksum(child, { reuse: true }) });
     }
   } else {
-    listing = Array.isArray(dir.listing) ? ((await contentOf(dir.listing, hasher)) as unknown[]) : [];
+    listing = Array.isArray(dir.listing) ? ((await contentOf(dir.listing)) as unknown[]) : [];
   }
   return { class: 'Directory', basename: dir.basename ?? null, listing };
 }

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { splitName } from '../job/file-names';
@@ -9,10 +8,53 @@ import { pathToUri } from '../util/uri';
 /** How many bytes `loadContents` reads (CWL limit: 64 KiB). */
 export const LOAD_CONTENTS_LIMIT_BYTES = 64 * 1024;
 
-/** `sha1$<hex>` of a file's bytes, streamed. */
-export async function sha1Checksum(path: string): Promise<string> {
+/** Bytes {@link sha1Checksum} reads at a time. */
+const CHECKSUM_CHUNK_BYTES = 1 << 20;
+
+/** Most checksums {@link sha1Checksum} remembers for `reuse`. */
+const REMEMBERED_CHECKSUMS = 10_000;
+
+/** Checksums (or checksums being computed) by file identity, oldest first. */
+const remembered = new Map<string, Promise<string>>();
+
+/**
+ * `sha1$<hex>` of a file's bytes, read in 1 MiB pieces into one buffer (a read stream's 64 KiB
+ * chunks, each a new buffer, took 2-3x as long on a 120 MB output, and made garbage).
+ *
+ * Every checksum is remembered under the file's identity (device, inode, size, modification and
+ * change times, in ns). With `reuse`, a checksum remembered for the same identity, or one still
+ * being computed, is returned instead of reading the file again: step cache keys hash the
+ * inputs of every task, which are mostly the outputs of earlier steps, just checksummed, or one
+ * input of many blocks at once. Without it (the checksums of a tool's outputs) the file is read.
+ */
+export async function sha1Checksum(path: string, options: { reuse?: boolean } = {}): Promise<string> {
+  const s = await stat(path, { bigint: true });
+  const id = `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
+  const known = options.reuse ? remembered.get(id) : undefined;
+  if (known) return known;
+  const sum = readSha1(path);
+  remembered.delete(id);
+  if (remembered.size >= REMEMBERED_CHECKSUMS) remembered.delete(remembered.keys().next().value as string);
+  remembered.set(id, sum);
+  sum.catch(() => {
+    if (remembered.get(id) === sum) remembered.delete(id);
+  });
+  return sum;
+}
+
+async function readSha1(path: string): Promise<string> {
   const hash = createHash('sha1');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  const handle = await open(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(CHECKSUM_CHUNK_BYTES);
+    for (;;) {
+      const { bytesRead } = await handle.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) break;
+      hash.update(buf.subarray(0, bytesRead));
+    }
+  } finally {
+    await handle.close();
+  }
   return `sha1$${hash.digest('hex')}`;
 }
 
