@@ -52,6 +52,10 @@ inputs:
     type: int
     default: 3
     inputBinding: {prefix: --dims, position: 7}
+  derivatives:
+    type: string?
+    inputBinding: {prefix: --derivatives, position: 7}
+    doc: gaussian (derivative-of-Gaussian filters, the default) or differences (central differences of the smoothed volume)
   samples:
     type: int
     default: 200000

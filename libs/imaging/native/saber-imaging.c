@@ -16,6 +16,7 @@
  *   interleave(columns, dst, column, F)             columns: 1-16 Float64Arrays, dst Float32Array
  *   ballSum(input, Z, Y, X, dz, dy, halfWidth, Rz, out)   input any number typed array, out Float32/64Array
  *   clearAndUpdate(work, corr, Z, Y, X, cz, cy, cx, clearDz, clearDy, clearDx, tDz, tDy, tHalfWidth, box, diff)
+ *   centralDifference(g, Z, Y, X, z0, planes, oz, oy, ox, out)   g and out Float64Array
  */
 #define NAPI_VERSION 8
 #include <node_api.h>
@@ -540,6 +541,66 @@ static napi_value js_clear_and_update(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* derivative-set.ts centralDifference: per (z, y) row, the sum over the neighbour rows of the row
+   weight times the x stencil, neighbours outside g clamped (reflected) to the edge. */
+static const int DIFF_COUNT[3] = {1, 2, 3};
+static const int DIFF_OFFSET[3][3] = {{0}, {-1, 1}, {-1, 0, 1}};
+static const double DIFF_WEIGHT[3][3] = {{1}, {-0.5, 0.5}, {1, -2, 1}};
+
+static size_t clamp_index(ptrdiff_t i, size_t n) { return i < 0 ? 0 : (size_t)i >= n ? n - 1 : (size_t)i; }
+
+HOT static void central_difference(const double *restrict g, size_t Z, size_t Y, size_t X, size_t z0, size_t planes, int oz, int oy, int ox,
+                                   double *restrict out) {
+  size_t bases[9];
+  double weights[9];
+  const size_t L = X - 1;
+  for (size_t z = 0; z < planes; z++) {
+    for (size_t y = 0; y < Y; y++) {
+      size_t R = 0;
+      for (int i = 0; i < DIFF_COUNT[oz]; i++) {
+        for (int j = 0; j < DIFF_COUNT[oy]; j++) {
+          bases[R] = (clamp_index((ptrdiff_t)(z0 + z) + DIFF_OFFSET[oz][i], Z) * Y + clamp_index((ptrdiff_t)y + DIFF_OFFSET[oy][j], Y)) * X;
+          weights[R++] = DIFF_WEIGHT[oz][i] * DIFF_WEIGHT[oy][j];
+        }
+      }
+      double *restrict o = out + (z * Y + y) * X;
+      for (size_t x = 0; x < X; x++) o[x] = 0;
+      for (size_t r = 0; r < R; r++) {
+        const double *b = g + bases[r];
+        const double w = weights[r];
+        if (ox == 0) {
+          for (size_t x = 0; x < X; x++) o[x] += w * b[x];
+        } else if (X == 1) {
+          /* one column: both neighbours are the voxel itself */
+        } else if (ox == 1) {
+          const double h = 0.5 * w;
+          o[0] += h * (b[1] - b[0]);
+          for (size_t x = 1; x < L; x++) o[x] += h * (b[x + 1] - b[x - 1]);
+          o[L] += h * (b[L] - b[L - 1]);
+        } else {
+          o[0] += w * (b[1] - 2 * b[0] + b[0]);
+          for (size_t x = 1; x < L; x++) o[x] += w * (b[x + 1] - 2 * b[x] + b[x - 1]);
+          o[L] += w * (b[L] - 2 * b[L] + b[L - 1]);
+        }
+      }
+    }
+  }
+}
+
+static napi_value js_central_difference(napi_env env, napi_callback_info info) {
+  ARGS(10)
+  array_t g, out;
+  if (!get_array(env, argv[0], &g) || !get_array(env, argv[9], &out) || g.type != napi_float64_array || out.type != napi_float64_array)
+    return fail(env, "centralDifference: g and out must be Float64Arrays");
+  const size_t Z = (size_t)get_int(env, argv[1]), Y = (size_t)get_int(env, argv[2]), X = (size_t)get_int(env, argv[3]);
+  const size_t z0 = (size_t)get_int(env, argv[4]), planes = (size_t)get_int(env, argv[5]);
+  const int64_t oz = get_int(env, argv[6]), oy = get_int(env, argv[7]), ox = get_int(env, argv[8]);
+  if (oz < 0 || oz > 2 || oy < 0 || oy > 2 || ox < 0 || ox > 2) return fail(env, "centralDifference: orders must be 0, 1 or 2");
+  if (g.length < Z * Y * X || z0 + planes > Z || out.length < planes * Y * X) return fail(env, "centralDifference: array lengths do not match the shape");
+  if (Y * X > 0) central_difference(g.data, Z, Y, X, z0, planes, (int)oz, (int)oy, (int)ox, out.data);
+  return NULL;
+}
+
 NAPI_MODULE_INIT() {
   static const struct { const char *name; napi_callback fn; } fns[] = {
     {"convolveAxis", js_convolve_axis},
@@ -548,6 +609,7 @@ NAPI_MODULE_INIT() {
     {"interleave", js_interleave},
     {"ballSum", js_ball_sum},
     {"clearAndUpdate", js_clear_and_update},
+    {"centralDifference", js_central_difference},
   };
   for (size_t i = 0; i < sizeof(fns) / sizeof(fns[0]); i++) {
     napi_value f;

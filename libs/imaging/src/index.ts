@@ -45,14 +45,16 @@ export { graphScores, type Edge, type GraphScoresOptions, type NodeId } from './
 export { removeSmallObjects, type RemoveSmallObjectsOptions } from './morphology/remove-small-objects';
 export { segmentVessels, type SegmentVesselsOptions } from './segmentation/segment-vessels';
 export { symmetricEigenvalues2, symmetricEigenvalues3 } from './features/symmetric-eigenvalues';
-export { gaussianDerivativeSet, ScratchPool, type Orders } from './features/derivative-set';
+export { differenceDerivativeSet, gaussianDerivativeSet, ScratchPool, type Orders } from './features/derivative-set';
 export {
   DEFAULT_FEATURE_SCALES,
+  DERIVATIVES,
   DOG_RATIO,
   FEATURE_KINDS,
   featureHalo,
   featureNames,
   featureStack,
+  type Derivatives,
   type FeatureKind,
   type FeatureStack,
   type FeatureStackOptions,

@@ -77,29 +77,37 @@ describe('pixel-classifier', () => {
     assert.deepEqual(err.errors, ['error: the model was trained on 2 --image volume(s), got 1']);
   });
 
-  it('predicts a --box bit-identical to the whole volume there (its features read the voxels around it)', async () => {
-    await main(['train', '--image', join(dir, 'image.npy'), '--labels', join(dir, 'labels.npy'), '--model', join(dir, 'mb.json'), '--scales', '1,2', '--features', 'gaussian,laplacian,hessian', '--trees', '3', '--samples', '800'], io());
-    await main(['predict', '--image', join(dir, 'image.npy'), '--model', join(dir, 'mb.json'), '--output', join(dir, 'whole.npy')], io());
-    const whole = await openVolume(join(dir, 'whole.npy'));
-    for (const box of [[1, 7, 3, 15, 5, 20], [0, 8, 0, 20, 0, 24], [6, 8, 18, 20, 0, 2]]) {
-      const text = `${box[0]}:${box[1]},${box[2]}:${box[3]},${box[4]}:${box[5]}`;
-      const b = io();
-      await main(['predict', '--image', join(dir, 'image.npy'), '--model', join(dir, 'mb.json'), '--output', join(dir, 'box.npy'), '--box', text], b);
-      assert.equal(b.metrics().voxels, (box[1] - box[0]) * (box[3] - box[2]) * (box[5] - box[4]));
-      const v = await openVolume(join(dir, 'box.npy'));
-      assert.deepEqual(v.shape, [2, box[1] - box[0], box[3] - box[2], box[5] - box[4]]);
-      assert.deepEqual(await v.read(), await whole.read({ start: [0, box[0], box[2], box[4]], stop: [2, box[1], box[3], box[5]] }), text);
-      await v.close();
+  it('predicts a --box bit-identical to the whole volume there (its features read the voxels around it), with either derivatives', async () => {
+    for (const derivatives of ['gaussian', 'differences']) {
+      const mb = join(dir, `mb-${derivatives}.json`);
+      await main(['train', '--image', join(dir, 'image.npy'), '--labels', join(dir, 'labels.npy'), '--model', mb, '--scales', '1,2', '--features', 'gaussian,laplacian,hessian', '--derivatives', derivatives, '--trees', '3', '--samples', '800'], io());
+      assert.equal(JSON.parse(readFileSync(mb, 'utf8')).features.derivatives, derivatives);
+      await main(['predict', '--image', join(dir, 'image.npy'), '--model', mb, '--output', join(dir, 'whole.npy')], io());
+      const whole = await openVolume(join(dir, 'whole.npy'));
+      for (const box of [[1, 7, 3, 15, 5, 20], [0, 8, 0, 20, 0, 24], [6, 8, 18, 20, 0, 2]]) {
+        const text = `${box[0]}:${box[1]},${box[2]}:${box[3]},${box[4]}:${box[5]}`;
+        const b = io();
+        await main(['predict', '--image', join(dir, 'image.npy'), '--model', mb, '--output', join(dir, 'box.npy'), '--box', text], b);
+        assert.equal(b.metrics().voxels, (box[1] - box[0]) * (box[3] - box[2]) * (box[5] - box[4]));
+        const v = await openVolume(join(dir, 'box.npy'));
+        assert.deepEqual(v.shape, [2, box[1] - box[0], box[3] - box[2], box[5] - box[4]]);
+        assert.deepEqual(await v.read(), await whole.read({ start: [0, box[0], box[2], box[4]], stop: [2, box[1], box[3], box[5]] }), `${derivatives} ${text}`);
+        await v.close();
+      }
+      await whole.close();
     }
-    await whole.close();
+    const unknown = io();
+    assert.equal(await runTool(main, ['train', '--image', join(dir, 'image.npy'), '--labels', join(dir, 'labels.npy'), '--model', join(dir, 'x.json'), '--derivatives', 'sobel'], unknown), 2);
+    assert.match(unknown.errors[0], /--derivatives.*sobel.*gaussian, differences/);
+    const mb = join(dir, 'mb-gaussian.json');
     const outside = io();
-    assert.equal(await runTool(main, ['predict', '--image', join(dir, 'image.npy'), '--model', join(dir, 'mb.json'), '--output', join(dir, 'x.npy'), '--box', '0:8,0:21,0:24'], outside), 1);
+    assert.equal(await runTool(main, ['predict', '--image', join(dir, 'image.npy'), '--model', mb, '--output', join(dir, 'x.npy'), '--box', '0:8,0:21,0:24'], outside), 1);
     assert.deepEqual(outside.errors, [`error: ${join(dir, 'image.npy')}: --box 0:8,0:21,0:24 is outside the volume (8, 20, 24) along y`]);
     const both = io();
-    assert.equal(await runTool(main, ['predict', '--image', join(dir, 'image.npy'), '--model', join(dir, 'mb.json'), '--output', join(dir, 'x.npy'), '--box', '0:8,0:20,0:24', '--slices', '0:2'], both), 2);
+    assert.equal(await runTool(main, ['predict', '--image', join(dir, 'image.npy'), '--model', mb, '--output', join(dir, 'x.npy'), '--box', '0:8,0:20,0:24', '--slices', '0:2'], both), 2);
     assert.deepEqual(both.errors, ['error: give --box or --slices, not both']);
     const bad = io();
-    assert.equal(await runTool(main, ['predict', '--image', join(dir, 'image.npy'), '--model', join(dir, 'mb.json'), '--output', join(dir, 'x.npy'), '--box', '0:8,5:5,0:24'], bad), 2);
+    assert.equal(await runTool(main, ['predict', '--image', join(dir, 'image.npy'), '--model', mb, '--output', join(dir, 'x.npy'), '--box', '0:8,5:5,0:24'], bad), 2);
     assert.match(bad.errors[0], /--box: y: stop must be greater than start/);
   });
 
@@ -112,7 +120,14 @@ describe('pixel-classifier', () => {
     const image = new Float32Array(big[0] * big[1] * big[2]).map((_, i) => ((i % 34) - 17) ** 2 + ((Math.floor(i / 34) % 30) - 15) ** 2 < 40 ? 0.3 + 0.1 * rand() : 0.7 + 0.1 * rand());
     await writeOutput(join(dir, 'big.npy'), image, big);
     await main(['train', '--image', join(dir, 'image.npy'), '--image', join(dir, 'image.npy'), '--labels', join(dir, 'labels.npy'), '--model', join(dir, 'm3.json'), '--scales', '1', '--features', 'gaussian,hessian', '--trees', '2', '--samples', '500'], io());
-    const read = async (path: string) => (await openVolume(path)).read();
+    const read = async (path: string) => {
+      const v = await openVolume(path);
+      try {
+        return await v.read();
+      } finally {
+        await v.close();
+      }
+    };
     for (const [model, images] of [['m.json', ['big.npy']], ['m3.json', ['big.npy', 'big.npy']]] as const) {
       const args = ['predict', ...images.flatMap((f) => ['--image', join(dir, f)]), '--model', join(dir, model)];
       await main([...args, '--output', join(dir, 'whole.npy')], io());

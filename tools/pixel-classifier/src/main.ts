@@ -28,7 +28,9 @@ import {
   mulberry32,
   predictForest,
   trainRandomForest,
+  DERIVATIVES,
   FEATURE_KINDS,
+  type Derivatives,
   type FeatureKind,
   type FeatureStackOptions,
   type NumericArray,
@@ -81,9 +83,9 @@ const budgetVoxels = (mib: number, features: number, channels: number): number =
 
 const int = (name: string, min = 0) => (v: string) => parseNumber(name, v, { min, integer: true });
 
-function featureOptions(opts: { scales: number[]; features: string; dims: string; raw: boolean }): FeatureStackOptions {
+function featureOptions(opts: { scales: number[]; features: string; dims: string; raw: boolean; derivatives: Derivatives }): FeatureStackOptions {
   const features = opts.features === 'all' ? [...FEATURE_KINDS] : opts.features.split(',').map((f) => parseChoice('--features', f.trim(), FEATURE_KINDS) as FeatureKind);
-  return { scales: opts.scales, features, dims: opts.dims === '2' ? 2 : 3, raw: opts.raw };
+  return { scales: opts.scales, features, dims: opts.dims === '2' ? 2 : 3, raw: opts.raw, derivatives: opts.derivatives };
 }
 
 /** The z-range `[z0, z1)` of `--slices` within a volume of `Z` planes. */
@@ -283,6 +285,7 @@ interface TrainOptions {
   scales: number[];
   features: string;
   dims: string;
+  derivatives: Derivatives;
   raw: boolean;
   samples: number;
   balanced: boolean;
@@ -486,6 +489,7 @@ interface GmmOptions {
   scales: number[];
   features: string;
   dims: string;
+  derivatives: Derivatives;
   raw: boolean;
   seed: number;
 }
@@ -550,6 +554,11 @@ function featureFlags(cmd: Command, defaults: { scales: string; features: string
     .addOption(new Option('--scales <sigmas>', 'feature scales (sigma in voxels), comma-separated').default(parseNumberList('--scales', defaults.scales, { min: 0 }), defaults.scales).argParser((v) => parseNumberList('--scales', v, { min: 0 })))
     .option('--features <list>', `feature families: all, or a comma-separated subset of ${FEATURE_KINDS.join(', ')}`, defaults.features)
     .addOption(new Option('--dims <n>', '3: volumetric filters; 2: each z-slice on its own').choices(['2', '3']).default('3'))
+    .addOption(
+      new Option('--derivatives <how>', 'gradients and Hessians: gaussian (derivative-of-Gaussian kernels, as ilastik) or differences (central differences of the smoothed volume: fewer filter passes)')
+        .choices([...DERIVATIVES])
+        .default('gaussian'),
+    )
     .option('--no-raw', 'leave the raw intensity out of the features');
 }
 

@@ -41,7 +41,7 @@ const trainSize = Number(flag('train-size', 128));
 const out = resolve(root, flag('out', 'tmp/xrm-demo'));
 const oneBlock = argv.includes('--one-block');
 /** The demo's classifier: 11 features (raw; Gaussian, Laplacian and Hessian eigenvalues at σ 1 and 2.5), 8 trees. */
-const CLASSIFIER = ['--scales', '1,2.5', '--features', 'gaussian,laplacian,hessian', '--trees', '8', '--max-depth', '12'];
+const CLASSIFIER = ['--scales', '1,2.5', '--features', 'gaussian,laplacian,hessian', '--derivatives', 'differences', '--trees', '8', '--max-depth', '12'];
 /** The scoring protocol of workflows/xrm/README.md: matching distance and border margin = the template size. */
 const TEMPLATE_SIZE = 14;
 

@@ -3,7 +3,7 @@ import type { NumericArray, PerAxis, Shape3 } from '../core/volume.types';
 import { ImagingOptionError } from '../errors/imaging-errors';
 import { DEFAULT_TRUNCATE, gaussianRadius } from '../filters/gaussian-kernel';
 import { nativeKernels } from '../native/native-kernels';
-import { checkPlanes, gaussianDerivativeSet, ScratchPool, type Orders } from './derivative-set';
+import { checkPlanes, differenceDerivativeSet, gaussianDerivativeSet, ScratchPool, type Orders } from './derivative-set';
 import { symmetricEigenvalues2, symmetricEigenvalues3 } from './symmetric-eigenvalues';
 
 /** The per-scale feature families (ilastik's pixel-classification set). */
@@ -32,7 +32,20 @@ export interface FeatureStackOptions {
   readonly sampling?: PerAxis;
   /** Kernel half-width in sigmas. Default 4 (scipy). */
   readonly truncate?: number;
+  /**
+   * How gradients and Hessians are taken: `gaussian`, with derivative-of-Gaussian kernels
+   * (ilastik, vigra; up to 19 separable passes a scale), or `differences`, as central
+   * differences of the Gaussian-smoothed volume (scikit-image's default before 0.20; 3 passes
+   * and a stencil a scale, one voxel more of reach). Default `gaussian`.
+   */
+  readonly derivatives?: Derivatives;
 }
+
+/** How {@link featureStack} takes derivatives (see {@link FeatureStackOptions.derivatives}). */
+export type Derivatives = 'gaussian' | 'differences';
+
+/** Every way of taking derivatives. */
+export const DERIVATIVES: readonly Derivatives[] = ['gaussian', 'differences'];
 
 /** A feature stack: `data[i * count + f]` is feature `f` of voxel `i` (voxel-major, C order). */
 export interface FeatureStack {
@@ -52,6 +65,7 @@ interface Compiled {
   dims: 2 | 3;
   sampling: [number, number, number];
   truncate: number;
+  derivatives: Derivatives;
 }
 
 function compile(options: FeatureStackOptions): Compiled {
@@ -67,7 +81,9 @@ function compile(options: FeatureStackOptions): Compiled {
   if (!(truncate > 0) || !Number.isFinite(truncate)) throw new ImagingOptionError(`truncate must be finite and > 0, got ${truncate}`);
   const sampling = perAxis('sampling', options.sampling ?? 1, 0);
   if (sampling.some((s) => s === 0)) throw new ImagingOptionError('sampling must be > 0 on every axis');
-  return { scales, kinds, raw: options.raw ?? true, dims, sampling, truncate };
+  const derivatives = options.derivatives ?? 'gaussian';
+  if (!DERIVATIVES.includes(derivatives)) throw new ImagingOptionError(`derivatives must be one of ${DERIVATIVES.join(', ')}, got ${JSON.stringify(options.derivatives)}`);
+  return { scales, kinds, raw: options.raw ?? true, dims, sampling, truncate, derivatives };
 }
 
 /** Names of the features {@link featureStack} computes for these options, in stack order. */
@@ -92,10 +108,12 @@ export function featureNames(options: FeatureStackOptions = {}): string[] {
 /**
  * Voxels of context per axis `(z, y, x)` a feature at the border of a block needs from outside
  * it to equal the whole-volume feature: the largest kernel radius (the structure tensor chains
- * two). Blocks read with this halo and cropped give the same features as the whole volume.
+ * two), plus the stencil's voxel when derivatives are `differences`. Blocks read with this halo
+ * and cropped give the same features as the whole volume.
  */
 export function featureHalo(options: FeatureStackOptions = {}): [number, number, number] {
   const c = compile(options);
+  const stencil = c.derivatives === 'differences' && ['gradientMagnitude', 'laplacian', 'structureTensor', 'hessian'].some((k) => c.kinds.has(k as FeatureKind)) ? 1 : 0;
   const out: [number, number, number] = [0, 0, 0];
   for (let a = 0; a < 3; a++) {
     if (a === 0 && c.dims === 2) continue;
@@ -103,7 +121,7 @@ export function featureHalo(options: FeatureStackOptions = {}): [number, number,
       const sig = s / c.sampling[a];
       let r = gaussianRadius(sig, c.truncate);
       if (c.kinds.has('structureTensor')) r = gaussianRadius(sig / 2, c.truncate) + gaussianRadius(sig, c.truncate);
-      out[a] = Math.max(out[a], r);
+      out[a] = Math.max(out[a], r + stencil);
     }
   }
   return out;
@@ -133,6 +151,8 @@ export interface FeatureStackTarget {
  * - `structureTensor`: eigenvalues (descending) of the gradient outer product at inner scale
  *   `s / 2`, smoothed at outer scale `s`;
  * - `hessian`: eigenvalues (descending) of the Hessian of Gaussian at `s`.
+ * With `derivatives: 'differences'` the gradients and Hessians are central differences of the
+ * smoothed volume instead (see differenceDerivativeSet).
  * Filters are `gaussianFilter`'s (scipy semantics, reflect border, float64 arithmetic); with
  * `dims: 2` every z-slice is filtered on its own and tensors are 2x2. Returns a voxel-major
  * Float32 matrix with {@link featureNames} columns. Memory: the stack plus about 12 float64
@@ -151,6 +171,7 @@ export function featureStack(input: NumericArray, shape: Shape3, options: Featur
   const n = (p1 - p0) * YX;
   const data = target.out?.length === n * F ? target.out : new Float32Array(n * F);
   const pool = target.pool ?? new ScratchPool();
+  const derivativeSet = c.derivatives === 'differences' ? differenceDerivativeSet : gaussianDerivativeSet;
   let col = 0;
   const native = nativeKernels();
   // Columns are stored a few at a time: each store sweeps the whole (voxel-major) stack.
@@ -172,7 +193,7 @@ export function featureStack(input: NumericArray, shape: Shape3, options: Featur
     const orders: Orders[] = [[0, 0, 0]];
     if (wantGrad) orders.push(...first);
     if (wantHess) orders.push(...second);
-    const d = gaussianDerivativeSet(input, shape, sigma, orders, c.truncate, pool, planes);
+    const d = derivativeSet(input, shape, sigma, orders, c.truncate, pool, planes);
     const smooth = d[0];
     const grad = wantGrad ? d.slice(1, 1 + first.length) : [];
     const hess = wantHess ? d.slice(1 + grad.length) : [];
@@ -206,7 +227,7 @@ export function featureStack(input: NumericArray, shape: Shape3, options: Featur
       const inner: [number, number, number] = [sigma[0] / 2, sigma[1] / 2, sigma[2] / 2];
       const reach = sigma[0] === 0 ? 0 : gaussianRadius(sigma[0], c.truncate);
       const [m0, m1] = [Math.max(0, p0 - reach), Math.min(Z, p1 + reach)];
-      const g = gaussianDerivativeSet(input, shape, inner, first, c.truncate, pool, [m0, m1]);
+      const g = derivativeSet(input, shape, inner, first, c.truncate, pool, [m0, m1]);
       const products: Float64Array[] = [];
       const p = pool.take((m1 - m0) * YX);
       for (let a = 0; a < g.length; a++) {

@@ -7,7 +7,7 @@ import { gaussianKernel1d } from '../filters/gaussian-kernel';
 import { bruteConvolve3d } from '../testing/brute-force';
 import { bruteJacobiEigenvalues } from '../testing/brute-force-extra';
 import { maxAbsDiff, prng, randomShape } from '../testing/fixtures';
-import { gaussianDerivativeSet, ScratchPool, type Orders } from './derivative-set';
+import { differenceDerivativeSet, gaussianDerivativeSet, ScratchPool, type Orders } from './derivative-set';
 import { featureHalo, featureNames, featureStack } from './feature-stack';
 import { symmetricEigenvalues2, symmetricEigenvalues3 } from './symmetric-eigenvalues';
 
@@ -72,6 +72,61 @@ describe('gaussianDerivativeSet', () => {
     }
     assert.throws(() => gaussianDerivativeSet(input, shape, [1, 1, 1], [[0, 0, 0]], 4, pool, [3, 10]), /planes \[3, 10\) are not within the input's 9 planes/);
     assert.throws(() => gaussianDerivativeSet(input, shape, [1, 1, 1], [[0, 0, 0]], 4, pool, [5, 4]), ImagingOptionError);
+  });
+});
+
+describe('differenceDerivativeSet', () => {
+  const all: Orders[] = [[0, 0, 0], [1, 0, 0], [0, 1, 0], [0, 0, 1], [2, 0, 0], [1, 1, 0], [1, 0, 1], [0, 2, 0], [0, 1, 1], [0, 0, 2]];
+  /** Central differences of `g` per voxel, from the formulas: neighbours clamped to the volume. */
+  const direct = (g: Float64Array, shape: Shape3, o: Orders): Float64Array => {
+    const [Z, Y, X] = shape;
+    const at = (z: number, y: number, x: number): number => g[(Math.min(Z - 1, Math.max(0, z)) * Y + Math.min(Y - 1, Math.max(0, y))) * X + Math.min(X - 1, Math.max(0, x))];
+    const d = (k: number, f: (s: number) => number): number => (k === 0 ? f(0) : k === 1 ? (f(1) - f(-1)) / 2 : f(1) - 2 * f(0) + f(-1));
+    const out = new Float64Array(g.length);
+    for (let z = 0; z < Z; z++) for (let y = 0; y < Y; y++) for (let x = 0; x < X; x++) out[(z * Y + y) * X + x] = d(o[0], (a) => d(o[1], (b) => d(o[2], (c) => at(z + a, y + b, x + c))));
+    return out;
+  };
+
+  it('are the central differences of the Gaussian-smoothed volume, edges reflected (within 1e-12), for all ten orders, in 3-D and per slice', () => {
+    const rand = prng(41);
+    for (const [shape, sigma] of [[[5, 6, 7], [1.2, 0.8, 1.5]], [[4, 5, 1], [1, 1, 1]], [[3, 4, 6], [0, 0.9, 1.1]]] as [Shape3, [number, number, number]][]) {
+      const input = Float32Array.from({ length: shape[0] * shape[1] * shape[2] }, () => rand());
+      const g = gaussianFilter(input, shape, sigma, { dtype: 'float64' }) as Float64Array;
+      const orders = all.filter((o) => o.every((k, a) => sigma[a] > 0 || k === 0));
+      const got = differenceDerivativeSet(input, shape, sigma, orders, 4);
+      orders.forEach((o, k) => assert.ok(maxAbsDiff(got[k], direct(g, shape, o)) <= 1e-12, `${shape} order ${o}: off by ${maxAbsDiff(got[k], direct(g, shape, o))}`));
+    }
+    assert.throws(() => differenceDerivativeSet(Float32Array.of(1), [1, 1, 1], [0, 1, 1], [[1, 0, 0]], 4), ImagingOptionError);
+  });
+
+  it('give the exact Hessian of a quadratic away from the edges', () => {
+    const shape: Shape3 = [24, 24, 24];
+    const q = (z: number, y: number, x: number): number => 0.5 * z * z + 2 * y * y - 1.5 * x * x + 0.25 * z * y - x * z + 3 * y;
+    const input = Float64Array.from({ length: 24 ** 3 }, (_, i) => q(Math.floor(i / 576), Math.floor(i / 24) % 24, i % 24));
+    const want = new Map<string, number>([['2,0,0', 1], ['0,2,0', 4], ['0,0,2', -3], ['1,1,0', 0.25], ['1,0,1', -1], ['0,1,1', 0]]);
+    const orders = [...want.keys()].map((k) => k.split(',').map(Number) as unknown as Orders);
+    const got = differenceDerivativeSet(input, shape, [1, 1, 1], orders, 4);
+    // The smoothing's reach (4) plus the stencil's voxel from every face.
+    const i = (12 * 24 + 12) * 24 + 12;
+    orders.forEach((o, k) => assert.ok(Math.abs(got[k][i] - (want.get(o.join(',')) as number)) < 1e-9, `order ${o}: ${got[k][i]}`));
+    for (let z = 5; z < 19; z++) for (let y = 5; y < 19; y++) for (let x = 5; x < 19; x++) assert.ok(Math.abs(got[0][(z * 24 + y) * 24 + x] - 1) < 1e-9);
+  });
+
+  it('restricted to planes [a, b), equal those planes of the whole result bit for bit', () => {
+    const rand = prng(43);
+    const shape: Shape3 = [9, 6, 7];
+    const YX = 42;
+    const input = Float32Array.from({ length: 9 * YX }, () => rand());
+    const pool = new ScratchPool();
+    for (const sigma of [[1.2, 0.8, 1.5], [0, 0.8, 1.5]] as const) {
+      const orders = all.filter((o) => o.every((k, a) => sigma[a] > 0 || k === 0));
+      const whole = differenceDerivativeSet(input, shape, sigma, orders, 4);
+      for (const [a, b] of [[0, 9], [0, 3], [4, 5], [6, 9], [2, 2]] as const) {
+        const part = differenceDerivativeSet(input, shape, sigma, orders, 4, pool, [a, b]);
+        orders.forEach((o, k) => assert.deepEqual(part[k], whole[k].subarray(a * YX, b * YX), `sigma ${sigma} order ${o} planes [${a}, ${b})`));
+        pool.give(...part);
+      }
+    }
   });
 });
 
@@ -153,6 +208,7 @@ describe('featureStack', () => {
     assert.equal(s.data.length, 4);
     assert.throws(() => featureNames({ scales: [0] }), ImagingOptionError);
     assert.throws(() => featureNames({ features: ['sobel' as never] }), ImagingOptionError);
+    assert.throws(() => featureNames({ derivatives: 'sobel' as never }), /derivatives must be one of gaussian, differences, got "sobel"/);
   });
 
   it('computes only planes [a, b) with `planes`: the whole stack’s values there, bit for bit, also into a reused array and pool', () => {
@@ -165,6 +221,7 @@ describe('featureStack', () => {
       { scales: [0.7, 1.6], dims: 3 as const },
       { scales: [1.2], dims: 2 as const },
       { scales: [1], dims: 3 as const, sampling: [2, 1, 1] as [number, number, number], raw: false },
+      { scales: [0.7, 1.6], dims: 3 as const, derivatives: 'differences' as const },
     ]) {
       const whole = featureStack(input, shape, opts);
       const F = whole.count;
@@ -180,30 +237,49 @@ describe('featureStack', () => {
     assert.throws(() => featureStack(input, shape, { scales: [1] }, { planes: [0, 15] }), /planes \[0, 15\) are not within the input's 14 planes/);
   });
 
-  it('gives the whole-volume features inside a block read with featureHalo', () => {
+  it('gives the whole-volume features inside a block read with featureHalo (one voxel more for differences)', () => {
     const rand = prng(23);
-    const shape: Shape3 = [20, 22, 24];
-    const input = Float32Array.from({ length: 20 * 22 * 24 }, () => rand());
-    const opts = { scales: [1, 1.6], dims: 3 as const };
-    const halo = featureHalo(opts);
-    assert.deepEqual(halo, [gaussianHaloOf(1.6), gaussianHaloOf(1.6), gaussianHaloOf(1.6)]);
-    const whole = featureStack(input, shape, opts);
-    // Block z in [halo, halo + 2) read with its halo: z in [0, 2 + 2 * halo).
-    const z0 = halo[0];
-    const bz = 2 + 2 * halo[0];
-    const block = input.slice(0, bz * 22 * 24);
-    // Only the z axis is cut here; the y and x axes are whole.
-    const part = featureStack(block, [bz, 22, 24], opts);
-    const F = whole.count;
-    for (let z = 0; z < 2; z++) {
-      for (let i = 0; i < 22 * 24; i++) {
-        for (let f = 0; f < F; f++) {
-          const a = whole.data[((z0 + z) * 22 * 24 + i) * F + f];
-          const b = part.data[((z0 + z) * 22 * 24 + i) * F + f];
-          assert.ok(Math.abs(a - b) <= 1e-5 * Math.max(1, Math.abs(a)), `z ${z} i ${i} ${whole.names[f]}: ${a} vs ${b}`);
+    const shape: Shape3 = [24, 22, 24];
+    const input = Float32Array.from({ length: 24 * 22 * 24 }, () => rand());
+    for (const derivatives of ['gaussian', 'differences'] as const) {
+      const opts = { scales: [1, 1.6], dims: 3 as const, derivatives };
+      const halo = featureHalo(opts);
+      const r = gaussianHaloOf(1.6) + (derivatives === 'differences' ? 1 : 0);
+      assert.deepEqual(halo, [r, r, r]);
+      assert.deepEqual(featureHalo({ ...opts, features: ['gaussian'] }), [4, 4, 4].map((v) => Math.floor(v * 1.6 + 0.5)), 'no derivatives, no stencil');
+      const whole = featureStack(input, shape, opts);
+      // Block z in [halo, halo + 2) read with its halo: z in [0, 2 + 2 * halo).
+      const z0 = halo[0];
+      const bz = 2 + 2 * halo[0];
+      const block = input.slice(0, bz * 22 * 24);
+      // Only the z axis is cut here; the y and x axes are whole.
+      const part = featureStack(block, [bz, 22, 24], opts);
+      const F = whole.count;
+      for (let z = 0; z < 2; z++) {
+        for (let i = 0; i < 22 * 24; i++) {
+          for (let f = 0; f < F; f++) {
+            const a = whole.data[((z0 + z) * 22 * 24 + i) * F + f];
+            const b = part.data[((z0 + z) * 22 * 24 + i) * F + f];
+            assert.ok(Math.abs(a - b) <= 1e-5 * Math.max(1, Math.abs(a)), `${derivatives} z ${z} i ${i} ${whole.names[f]}: ${a} vs ${b}`);
+          }
         }
       }
     }
+  });
+
+  it('needs every voxel of featureHalo with differences: one plane less of context changes the Hessian there', () => {
+    const rand = prng(24);
+    const shape: Shape3 = [20, 10, 12];
+    const YX = 120;
+    const input = Float32Array.from({ length: 20 * YX }, () => rand());
+    const opts = { scales: [1.6], features: ['hessian' as const], raw: false, derivatives: 'differences' as const };
+    const [r] = featureHalo(opts);
+    assert.equal(r, Math.floor(4 * 1.6 + 0.5) + 1);
+    const whole = featureStack(input, shape, opts);
+    const plane = (stack: { data: Float32Array }, z: number): Float32Array => stack.data.subarray(z * YX * 3, (z + 1) * YX * 3);
+    // Plane 10 with r planes of context below it, then with r - 1.
+    assert.deepEqual(plane(featureStack(input.subarray((10 - r) * YX), [10 + r, 10, 12], opts), r), plane(whole, 10));
+    assert.notDeepEqual(plane(featureStack(input.subarray((11 - r) * YX), [9 + r, 10, 12], opts), r - 1), plane(whole, 10));
   });
 });
 

@@ -6,7 +6,7 @@ import { after, describe, it } from 'node:test';
 import { trainRandomForest, predictForest, type RandomForestModel } from '../classify/random-forest';
 import type { NumericArray, Shape3 } from '../core/volume.types';
 import { ImagingOptionError, ImagingValueError } from '../errors/imaging-errors';
-import { gaussianDerivativeSet, ScratchPool, type Orders } from '../features/derivative-set';
+import { differenceDerivativeSet, gaussianDerivativeSet, ScratchPool, type Orders } from '../features/derivative-set';
 import { featureNames, featureStack } from '../features/feature-stack';
 import { symmetricEigenvalues3 } from '../features/symmetric-eigenvalues';
 import { convolveAxis } from '../filters/convolve-axis';
@@ -139,24 +139,43 @@ describe('native imaging kernels', () => {
     }
   });
 
-  it('featureStack: every feature but the eigenvalues bit for bit, the eigenvalues within 1e-12 of the largest', () => {
+  it('differenceDerivativeSet: the same central differences as the TypeScript loops, bit for bit, on planes, per slice and one voxel wide', () => {
+    const rand = prng(14);
+    const orders: Orders[] = [[0, 0, 0], [1, 0, 0], [0, 1, 0], [0, 0, 1], [2, 0, 0], [1, 1, 0], [1, 0, 1], [0, 2, 0], [0, 1, 1], [0, 0, 2]];
+    for (const [shape, sigma, planes] of [
+      [[11, 8, 13], [1.3, 0.9, 1.6], [3, 7]],
+      [[11, 8, 13], [1.3, 0.9, 1.6], [0, 11]],
+      [[6, 5, 9], [0, 1, 1.2], [2, 6]],
+      [[5, 4, 1], [1, 1, 1], [0, 5]],
+      [[5, 1, 6], [1, 1, 1], [1, 4]],
+    ] as [Shape3, [number, number, number], [number, number]][]) {
+      const input = Float32Array.from({ length: shape[0] * shape[1] * shape[2] }, () => rand());
+      const valid = orders.filter((o) => o.every((k, a) => sigma[a] > 0 || k === 0));
+      const { js, native } = both(() => differenceDerivativeSet(input, shape, sigma, valid, 4, new ScratchPool(), planes));
+      native.forEach((r, k) => assert.deepEqual(r, js[k], `${shape} planes [${planes}] order ${valid[k]}`));
+    }
+  });
+
+  it('featureStack: every feature but the eigenvalues bit for bit, the eigenvalues within 1e-12 of the largest, with either derivatives', () => {
     const rand = prng(11);
     const shape: Shape3 = [9, 14, 17];
     const input = Float32Array.from({ length: 9 * 14 * 17 }, () => rand());
-    const options = { scales: [0.7, 1.6], features: ['gaussian', 'gradientMagnitude', 'laplacian', 'differenceOfGaussians', 'structureTensor', 'hessian'] as const };
-    const { js, native } = both(() => featureStack(input, shape, options));
-    const names = featureNames(options);
-    assert.equal(js.count, names.length);
-    for (let f = 0; f < names.length; f++) {
-      const a = Array.from({ length: js.voxels }, (_, i) => js.data[i * js.count + f]);
-      const b = Array.from({ length: js.voxels }, (_, i) => native.data[i * js.count + f]);
-      if (!names[f].includes('_ev')) {
-        assert.deepEqual(b, a, names[f]);
-        continue;
+    for (const derivatives of ['gaussian', 'differences'] as const) {
+      const options = { scales: [0.7, 1.6], features: ['gaussian', 'gradientMagnitude', 'laplacian', 'differenceOfGaussians', 'structureTensor', 'hessian'] as const, derivatives };
+      const { js, native } = both(() => featureStack(input, shape, options));
+      const names = featureNames(options);
+      assert.equal(js.count, names.length);
+      for (let f = 0; f < names.length; f++) {
+        const a = Array.from({ length: js.voxels }, (_, i) => js.data[i * js.count + f]);
+        const b = Array.from({ length: js.voxels }, (_, i) => native.data[i * js.count + f]);
+        if (!names[f].includes('_ev')) {
+          assert.deepEqual(b, a, `${derivatives} ${names[f]}`);
+          continue;
+        }
+        const scale = Math.max(...a.map(Math.abs));
+        // Float32 storage: a value 1e-12 away may round to the neighbouring float.
+        for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i] - b[i]) <= Math.max(1e-12 * scale, Math.abs(a[i]) * 2 ** -23), `${derivatives} ${names[f]} voxel ${i}`);
       }
-      const scale = Math.max(...a.map(Math.abs));
-      // Float32 storage: a value 1e-12 away may round to the neighbouring float.
-      for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i] - b[i]) <= Math.max(1e-12 * scale, Math.abs(a[i]) * 2 ** -23), `${names[f]} voxel ${i}`);
     }
   });
 

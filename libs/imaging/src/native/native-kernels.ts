@@ -52,6 +52,7 @@ export interface NativeKernels {
     diff: Float64Array,
   ): void;
   ballSum(input: ArrayBufferView, Z: number, Y: number, X: number, dz: Int32Array, dy: Int32Array, halfWidth: Int32Array, Rz: number, out: Float32Array | Float64Array): void;
+  centralDifference(g: Float64Array, Z: number, Y: number, X: number, z0: number, planes: number, oz: number, oy: number, ox: number, out: Float64Array): void;
 }
 
 /** Which loops run (`SABER_IMAGING_KERNELS`): `native` (an error when not built), `js`, or `auto` (native when built). */
