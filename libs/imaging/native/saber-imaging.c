@@ -17,6 +17,7 @@
  *   ballSum(input, Z, Y, X, dz, dy, halfWidth, Rz, out)   input any number typed array, out Float32/64Array
  *   clearAndUpdate(work, corr, Z, Y, X, cz, cy, cx, clearDz, clearDy, clearDx, tDz, tDy, tHalfWidth, box, diff)
  *   centralDifference(g, Z, Y, X, z0, planes, oz, oy, ox, out)   g and out Float64Array
+ *   differenceFeatures(g, Z, Y, X, z0, planes, kinds, stack, column, F)   g Float64Array, stack Float32Array
  */
 #define NAPI_VERSION 8
 #include <node_api.h>
@@ -549,42 +550,116 @@ static const double DIFF_WEIGHT[3][3] = {{1}, {-0.5, 0.5}, {1, -2, 1}};
 
 static size_t clamp_index(ptrdiff_t i, size_t n) { return i < 0 ? 0 : (size_t)i >= n ? n - 1 : (size_t)i; }
 
-HOT static void central_difference(const double *restrict g, size_t Z, size_t Y, size_t X, size_t z0, size_t planes, int oz, int oy, int ox,
-                                   double *restrict out) {
+/* One row (plane zg, row y of g) of the central difference of orders (oz, oy, ox) into o. */
+static inline void difference_row(const double *restrict g, size_t Z, size_t Y, size_t X, size_t zg, size_t y, int oz, int oy, int ox,
+                                  double *restrict o) {
   size_t bases[9];
   double weights[9];
   const size_t L = X - 1;
+  size_t R = 0;
+  for (int i = 0; i < DIFF_COUNT[oz]; i++) {
+    for (int j = 0; j < DIFF_COUNT[oy]; j++) {
+      bases[R] = (clamp_index((ptrdiff_t)zg + DIFF_OFFSET[oz][i], Z) * Y + clamp_index((ptrdiff_t)y + DIFF_OFFSET[oy][j], Y)) * X;
+      weights[R++] = DIFF_WEIGHT[oz][i] * DIFF_WEIGHT[oy][j];
+    }
+  }
+  for (size_t x = 0; x < X; x++) o[x] = 0;
+  for (size_t r = 0; r < R; r++) {
+    const double *b = g + bases[r];
+    const double w = weights[r];
+    if (ox == 0) {
+      for (size_t x = 0; x < X; x++) o[x] += w * b[x];
+    } else if (X == 1) {
+      /* one column: both neighbours are the voxel itself */
+    } else if (ox == 1) {
+      const double h = 0.5 * w;
+      o[0] += h * (b[1] - b[0]);
+      for (size_t x = 1; x < L; x++) o[x] += h * (b[x + 1] - b[x - 1]);
+      o[L] += h * (b[L] - b[L - 1]);
+    } else {
+      o[0] += w * (b[1] - 2 * b[0] + b[0]);
+      for (size_t x = 1; x < L; x++) o[x] += w * (b[x + 1] - 2 * b[x] + b[x - 1]);
+      o[L] += w * (b[L] - 2 * b[L] + b[L - 1]);
+    }
+  }
+}
+
+HOT static void central_difference(const double *restrict g, size_t Z, size_t Y, size_t X, size_t z0, size_t planes, int oz, int oy, int ox,
+                                   double *restrict out) {
+  for (size_t z = 0; z < planes; z++)
+    for (size_t y = 0; y < Y; y++) difference_row(g, Z, Y, X, z0 + z, y, oz, oy, ox, out + (z * Y + y) * X);
+}
+
+/* feature-stack.ts with derivatives 'differences' in 3-D, one scale: the columns of the kinds in
+   `mask` (1 gaussian, 2 gradient magnitude, 4 laplacian, 8 Hessian eigenvalues; in that order
+   from `column`) of planes [z0, z0 + planes) of g, computed row by row and stored in one sweep,
+   with the arithmetic of differenceDerivativeSet, the magnitude and trace loops and eigen3. */
+enum { FEAT_GAUSSIAN = 1, FEAT_GRADIENT = 2, FEAT_LAPLACIAN = 4, FEAT_HESSIAN = 8 };
+static const int SECOND[6][3] = {{2, 0, 0}, {1, 1, 0}, {1, 0, 1}, {0, 2, 0}, {0, 1, 1}, {0, 0, 2}};
+static const int FIRST[3][3] = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
+
+HOT static void difference_features(const double *restrict g, size_t Z, size_t Y, size_t X, size_t z0, size_t planes, int mask, float *restrict stack,
+                                    size_t F, double *rows) {
+  double *h[6], *d[3], *e[3];
+  double *smooth = rows, *grad = rows + X, *lap = rows + 2 * X;
+  for (int k = 0; k < 6; k++) h[k] = rows + (3 + k) * X;
+  for (int k = 0; k < 3; k++) d[k] = rows + (9 + k) * X;
+  for (int k = 0; k < 3; k++) e[k] = rows + (12 + k) * X;
   for (size_t z = 0; z < planes; z++) {
     for (size_t y = 0; y < Y; y++) {
-      size_t R = 0;
-      for (int i = 0; i < DIFF_COUNT[oz]; i++) {
-        for (int j = 0; j < DIFF_COUNT[oy]; j++) {
-          bases[R] = (clamp_index((ptrdiff_t)(z0 + z) + DIFF_OFFSET[oz][i], Z) * Y + clamp_index((ptrdiff_t)y + DIFF_OFFSET[oy][j], Y)) * X;
-          weights[R++] = DIFF_WEIGHT[oz][i] * DIFF_WEIGHT[oy][j];
-        }
+      const size_t zg = z0 + z;
+      if (mask & FEAT_GAUSSIAN) difference_row(g, Z, Y, X, zg, y, 0, 0, 0, smooth);
+      if (mask & FEAT_GRADIENT) {
+        for (int k = 0; k < 3; k++) difference_row(g, Z, Y, X, zg, y, FIRST[k][0], FIRST[k][1], FIRST[k][2], d[k]);
+        for (size_t x = 0; x < X; x++) grad[x] = 0;
+        for (int k = 0; k < 3; k++)
+          for (size_t x = 0; x < X; x++) grad[x] += d[k][x] * d[k][x];
+        for (size_t x = 0; x < X; x++) grad[x] = sqrt(grad[x]);
       }
-      double *restrict o = out + (z * Y + y) * X;
-      for (size_t x = 0; x < X; x++) o[x] = 0;
-      for (size_t r = 0; r < R; r++) {
-        const double *b = g + bases[r];
-        const double w = weights[r];
-        if (ox == 0) {
-          for (size_t x = 0; x < X; x++) o[x] += w * b[x];
-        } else if (X == 1) {
-          /* one column: both neighbours are the voxel itself */
-        } else if (ox == 1) {
-          const double h = 0.5 * w;
-          o[0] += h * (b[1] - b[0]);
-          for (size_t x = 1; x < L; x++) o[x] += h * (b[x + 1] - b[x - 1]);
-          o[L] += h * (b[L] - b[L - 1]);
-        } else {
-          o[0] += w * (b[1] - 2 * b[0] + b[0]);
-          for (size_t x = 1; x < L; x++) o[x] += w * (b[x + 1] - 2 * b[x] + b[x - 1]);
-          o[L] += w * (b[L] - 2 * b[L] + b[L - 1]);
+      if (mask & (FEAT_LAPLACIAN | FEAT_HESSIAN))
+        for (int k = 0; k < 6; k++) difference_row(g, Z, Y, X, zg, y, SECOND[k][0], SECOND[k][1], SECOND[k][2], h[k]);
+      if (mask & FEAT_LAPLACIAN) {
+        for (size_t x = 0; x < X; x++) lap[x] = 0;
+        for (size_t x = 0; x < X; x++) lap[x] += h[0][x];
+        for (size_t x = 0; x < X; x++) lap[x] += h[3][x];
+        for (size_t x = 0; x < X; x++) lap[x] += h[5][x];
+      }
+      if (mask & FEAT_HESSIAN) eigen3_any(X, h[0], h[1], h[2], h[3], h[4], h[5], e[0], e[1], e[2]);
+      float *dst = stack + (z * Y + y) * X * F;
+      for (size_t x = 0; x < X; x++, dst += F) {
+        size_t c = 0;
+        if (mask & FEAT_GAUSSIAN) dst[c++] = (float)smooth[x];
+        if (mask & FEAT_GRADIENT) dst[c++] = (float)grad[x];
+        if (mask & FEAT_LAPLACIAN) dst[c++] = (float)lap[x];
+        if (mask & FEAT_HESSIAN) {
+          dst[c++] = (float)e[0][x];
+          dst[c++] = (float)e[1][x];
+          dst[c++] = (float)e[2][x];
         }
       }
     }
   }
+}
+
+static napi_value js_difference_features(napi_env env, napi_callback_info info) {
+  ARGS(10)
+  array_t g, stack;
+  if (!get_array(env, argv[0], &g) || g.type != napi_float64_array) return fail(env, "differenceFeatures: g must be a Float64Array");
+  if (!get_array(env, argv[7], &stack) || stack.type != napi_float32_array) return fail(env, "differenceFeatures: the stack must be a Float32Array");
+  const size_t Z = (size_t)get_int(env, argv[1]), Y = (size_t)get_int(env, argv[2]), X = (size_t)get_int(env, argv[3]);
+  const size_t z0 = (size_t)get_int(env, argv[4]), planes = (size_t)get_int(env, argv[5]);
+  const int64_t mask = get_int(env, argv[6]);
+  const size_t column = (size_t)get_int(env, argv[8]), F = (size_t)get_int(env, argv[9]);
+  if (mask < 1 || mask > 15) return fail(env, "differenceFeatures: kinds must be a mask of 1 to 15");
+  const size_t C = (mask & 1) + ((mask >> 1) & 1) + ((mask >> 2) & 1) + 3 * ((mask >> 3) & 1);
+  if (g.length < Z * Y * X || z0 + planes > Z || column + C > F || stack.length < planes * Y * X * F)
+    return fail(env, "differenceFeatures: array lengths do not match the shape");
+  if (Y * X == 0 || planes == 0) return NULL;
+  double *rows = malloc(15 * X * sizeof(double));
+  if (!rows) return fail(env, "differenceFeatures: out of memory");
+  difference_features(g.data, Z, Y, X, z0, planes, (int)mask, (float *)stack.data + column, F, rows);
+  free(rows);
+  return NULL;
 }
 
 static napi_value js_central_difference(napi_env env, napi_callback_info info) {
@@ -610,6 +685,7 @@ NAPI_MODULE_INIT() {
     {"ballSum", js_ball_sum},
     {"clearAndUpdate", js_clear_and_update},
     {"centralDifference", js_central_difference},
+    {"differenceFeatures", js_difference_features},
   };
   for (size_t i = 0; i < sizeof(fns) / sizeof(fns[0]); i++) {
     napi_value f;

@@ -150,19 +150,38 @@ export function differenceDerivativeSet(
       if (sigma[a] === 0 && o[a] !== 0) throw new ImagingOptionError(`axis ${a}: a derivative (order ${o[a]}) needs sigma > 0`);
     }
   }
-  const [Z, Y, X] = shape;
-  const [p0, p1] = checkPlanes(planes, Z);
-  const alongZ = orders.some((o) => o[0] > 0);
-  const q0 = alongZ ? Math.max(0, p0 - 1) : p0;
-  const q1 = alongZ ? Math.min(Z, p1 + 1) : p1;
-  const [g] = gaussianDerivativeSet(input, shape, sigma, [[0, 0, 0]], truncate, pool, [q0, q1]);
+  const [, Y, X] = shape;
+  const [p0, p1] = checkPlanes(planes, shape[0]);
+  const { g, shape: gShape, z0 } = smoothedForDifferences(input, shape, sigma, truncate, pool, planes, orders.some((o) => o[0] > 0));
   const results = orders.map((o) => {
     const out = pool.take((p1 - p0) * Y * X);
-    centralDifference(g, [q1 - q0, Y, X], p0 - q0, p1 - p0, o, out);
+    centralDifference(g, gShape, z0, p1 - p0, o, out);
     return out;
   });
   pool.give(g);
   return results;
+}
+
+/**
+ * The Gaussian-smoothed volume central differences of planes `[a, b)` read: those planes and,
+ * with `alongZ`, one more on either side (within the input). `g` (from `pool`) has `shape`;
+ * plane `a` of the input is its plane `z0`.
+ */
+export function smoothedForDifferences(
+  input: NumericArray,
+  shape: Shape3,
+  sigma: readonly [number, number, number],
+  truncate: number,
+  pool: ScratchPool,
+  planes: readonly [number, number],
+  alongZ: boolean,
+): { g: Float64Array; shape: Shape3; z0: number } {
+  const [Z, Y, X] = shape;
+  const [p0, p1] = checkPlanes(planes, Z);
+  const q0 = alongZ ? Math.max(0, p0 - 1) : p0;
+  const q1 = alongZ ? Math.min(Z, p1 + 1) : p1;
+  const [g] = gaussianDerivativeSet(input, shape, sigma, [[0, 0, 0]], truncate, pool, [q0, q1]);
+  return { g, shape: [q1 - q0, Y, X], z0: p0 - q0 };
 }
 
 /**

@@ -3,7 +3,7 @@ import type { NumericArray, PerAxis, Shape3 } from '../core/volume.types';
 import { ImagingOptionError } from '../errors/imaging-errors';
 import { DEFAULT_TRUNCATE, gaussianRadius } from '../filters/gaussian-kernel';
 import { nativeKernels } from '../native/native-kernels';
-import { checkPlanes, differenceDerivativeSet, gaussianDerivativeSet, ScratchPool, type Orders } from './derivative-set';
+import { checkPlanes, differenceDerivativeSet, gaussianDerivativeSet, ScratchPool, smoothedForDifferences, type Orders } from './derivative-set';
 import { symmetricEigenvalues2, symmetricEigenvalues3 } from './symmetric-eigenvalues';
 
 /** The per-scale feature families (ilastik's pixel-classification set). */
@@ -186,8 +186,20 @@ export function featureStack(input: NumericArray, shape: Shape3, options: Featur
   const second: Orders[] = d3
     ? [[2, 0, 0], [1, 1, 0], [1, 0, 1], [0, 2, 0], [0, 1, 1], [0, 0, 2]]
     : [[0, 2, 0], [0, 1, 1], [0, 0, 2]];
+  // Central differences in 3-D without the difference of Gaussians and the structure tensor: each
+  // scale's columns in one native sweep from the smoothed volume (no derivative volumes).
+  const fused = native && n > 0 && c.derivatives === 'differences' && d3 && !c.kinds.has('differenceOfGaussians') && !c.kinds.has('structureTensor');
   for (const s of c.scales) {
     const sigma: [number, number, number] = [d3 ? s / c.sampling[0] : 0, s / c.sampling[1], s / c.sampling[2]];
+    if (fused) {
+      const kinds = (['gaussian', 'gradientMagnitude', 'laplacian', 'hessian'] as const).reduce((m, k, bit) => (c.kinds.has(k) ? m | (1 << bit) : m), 0);
+      if (kinds === 0) continue;
+      const { g, shape: [gz], z0 } = smoothedForDifferences(input, shape, sigma, c.truncate, pool, planes, kinds !== 1);
+      native.differenceFeatures(g, gz, Y, X, z0, p1 - p0, kinds, data, col, F);
+      col += (kinds & 1) + ((kinds >> 1) & 1) + ((kinds >> 2) & 1) + 3 * ((kinds >> 3) & 1);
+      pool.give(g);
+      continue;
+    }
     const wantGrad = c.kinds.has('gradientMagnitude');
     const wantHess = c.kinds.has('laplacian') || c.kinds.has('hessian');
     const orders: Orders[] = [[0, 0, 0]];

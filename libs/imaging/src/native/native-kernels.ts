@@ -53,6 +53,8 @@ export interface NativeKernels {
   ): void;
   ballSum(input: ArrayBufferView, Z: number, Y: number, X: number, dz: Int32Array, dy: Int32Array, halfWidth: Int32Array, Rz: number, out: Float32Array | Float64Array): void;
   centralDifference(g: Float64Array, Z: number, Y: number, X: number, z0: number, planes: number, oz: number, oy: number, ox: number, out: Float64Array): void;
+  /** `kinds`: 1 gaussian, 2 gradient magnitude, 4 laplacian, 8 Hessian eigenvalues (columns in that order from `column`). */
+  differenceFeatures(g: Float64Array, Z: number, Y: number, X: number, z0: number, planes: number, kinds: number, stack: Float32Array, column: number, F: number): void;
 }
 
 /** Which loops run (`SABER_IMAGING_KERNELS`): `native` (an error when not built), `js`, or `auto` (native when built). */
