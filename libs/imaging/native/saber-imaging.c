@@ -15,7 +15,7 @@
  *   predictForest(x, F, K, T, roots, depths, nodes, value, out)   nodes: 16 bytes each (feature, threshold, left, right)
  *   interleave(columns, dst, column, F)             columns: 1-16 Float64Arrays, dst Float32Array
  *   ballSum(input, Z, Y, X, dz, dy, halfWidth, Rz, out)   input any number typed array, out Float32/64Array
- *   clearAndUpdate(work, corr, Z, Y, X, cz, cy, cx, clearDz, clearDy, clearDx, tDz, tDy, tHalfWidth, box, diff)
+ *   clearAndUpdate(work, corr, Z, Y, X, cz, cy, cx, clearDz, clearDy, clearDx, tDz, tDy, tHalfWidth, box, diff)   work Float32/64Array
  *   centralDifference(g, Z, Y, X, z0, planes, oz, oy, ox, out)   g and out Float64Array
  *   differenceFeatures(g, Z, Y, X, z0, planes, kinds, stack, column, F)   g Float64Array, stack Float32Array
  */
@@ -492,7 +492,9 @@ static napi_value js_clear_and_update(napi_env env, napi_callback_info info) {
   const napi_typedarray_type types[] = {napi_float64_array, napi_float64_array, napi_int32_array, napi_int32_array, napi_int32_array,
                                         napi_int32_array, napi_int32_array, napi_int32_array, napi_int32_array, napi_float64_array};
   for (int k = 0; k < 10; k++)
-    if (!get_array(env, argv[idx[k]], arrays[k]) || arrays[k]->type != types[k]) return fail(env, "clearAndUpdate: wrong argument types");
+    if (!get_array(env, argv[idx[k]], arrays[k]) || (arrays[k]->type != types[k] && !(k == 0 && arrays[k]->type == napi_float32_array)))
+      return fail(env, "clearAndUpdate: wrong argument types");
+  const int single = work.type == napi_float32_array;
   const long Z = (long)get_int(env, argv[2]), Y = (long)get_int(env, argv[3]), X = (long)get_int(env, argv[4]);
   const long c0 = (long)get_int(env, argv[5]), c1 = (long)get_int(env, argv[6]), c2 = (long)get_int(env, argv[7]);
   if (work.length != (size_t)(Z * Y * X) || corr.length != work.length || box.length != 6 || cdy.length != cdz.length || cdx.length != cdz.length ||
@@ -503,15 +505,17 @@ static napi_value js_clear_and_update(napi_env env, napi_callback_info info) {
   const long W = x1 - x0 + 1, BY = y1 - y0;
   if (diff.length < (size_t)((z1 - z0) * BY * W)) return fail(env, "clearAndUpdate: diff is too small for the box");
   double *wk = work.data, *cr = corr.data, *df = diff.data;
+  float *wk32 = work.data;
   const int32_t *cz = cdz.data, *cy = cdy.data, *cx = cdx.data, *tz_ = tdz.data, *ty_ = tdy.data, *tw = thw.data;
   int touched = 0;
   for (size_t k = 0; k < cdz.length; k++) {
     const long jz = c0 + cz[k], jy = c1 + cy[k], jx = c2 + cx[k];
     if (jz < 0 || jz >= Z || jy < 0 || jy >= Y || jx < 0 || jx >= X) continue;
     const long j = (jz * Y + jy) * X + jx;
-    const double v = wk[j];
+    const double v = single ? (double)wk32[j] : wk[j];
     if (v == 0) continue;
-    wk[j] = 0;
+    if (single) wk32[j] = 0;
+    else wk[j] = 0;
     touched = 1;
     for (size_t r = 0; r < tdz.length; r++) {
       const long tz = jz + tz_[r], ty = jy + ty_[r];

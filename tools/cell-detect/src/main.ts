@@ -35,6 +35,8 @@ async function detect(o: Options, io: ToolIo): Promise<void> {
     dilation: o.dilation,
     maxCells: o.maxCells,
     labels: o.map !== undefined,
+    // The map is read for this call only: threshold and clear it in place.
+    overwrite: data instanceof Float32Array || data instanceof Float64Array,
   });
   await writeDetections(o.output, {
     detections: result.cells.map((c, k) => ({ z: c.z, y: c.y, x: c.x, score: c.score, label: k + 1 })),

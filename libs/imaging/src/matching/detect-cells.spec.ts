@@ -22,6 +22,19 @@ function probabilityMap(rand: () => number, shape: Shape3, blobs: number, r: num
   return p;
 }
 
+/** `p` thresholded (values at or below `threshold` are 0) and zeroed within `radius` of every cell. */
+function bruteClearedMap(p: Float32Array, shape: Shape3, threshold: number, cells: readonly { z: number; y: number; x: number }[], radius: number): Float32Array {
+  const [Z, Y, X] = shape;
+  const out = p.map((v) => (v > threshold ? v : 0));
+  for (const c of cells) {
+    for (const [a, b, d] of bruteBallOffsets(radius)) {
+      const [z, y, x] = [c.z + a, c.y + b, c.x + d];
+      if (z >= 0 && z < Z && y >= 0 && y < Y && x >= 0 && x < X) out[(z * Y + y) * X + x] = 0;
+    }
+  }
+  return out;
+}
+
 describe('detectCells', () => {
   it("equals xbrain's greedy loop (full ball sum every iteration) on 24 random probability maps", () => {
     const rand = prng(43);
@@ -39,7 +52,14 @@ describe('detectCells', () => {
         assert.ok(Math.abs(c.score - w.score) < 1e-12, `trial ${trial} cell ${k} score`);
       });
       assert.deepEqual(Array.from(got.labels), want.labels, `trial ${trial} labels`);
+      // A Float64 map (Float64 work), and the map itself as the work array: the same cells.
+      assert.deepEqual(detectCells(Float64Array.from(p), shape, o), got, `trial ${trial} float64`);
+      const own = p.slice();
+      assert.deepEqual(detectCells(own, shape, { ...o, overwrite: true }), got, `trial ${trial} overwrite`);
+      const cleared = bruteClearedMap(p, shape, o.threshold, got.cells, (templateSize + o.dilation - 1) / 2);
+      assert.deepEqual(own, cleared, `trial ${trial}: the overwritten map is thresholded and cleared around every cell`);
     }
+    assert.throws(() => detectCells(new Uint8Array(8), [2, 2, 2], { overwrite: true }), /overwrite needs a Float32Array or Float64Array probability map, got a Uint8Array/);
   });
 
   it('finds well separated spheres exactly, stops at `stop`, honours maxCells, and takes the lowest index on ties', () => {

@@ -19,6 +19,11 @@ export interface DetectCellsOptions {
   readonly maxCells?: number;
   /** Paint the cells into {@link CellDetection.labels} (a volume-sized array). Default true. */
   readonly labels?: boolean;
+  /**
+   * Threshold and clear `probability` itself instead of a copy of it (it must be a Float32Array
+   * or Float64Array): saves a volume of memory where the caller no longer needs the map. Default false.
+   */
+  readonly overwrite?: boolean;
 }
 
 /** One detected cell: the template centre (voxel) and its score. */
@@ -56,11 +61,16 @@ const BLOCK = 8;
 export function detectCells(probability: NumericArray, shape: Shape3, options: DetectCellsOptions = {}): CellDetection {
   const n = checkVolume('probability', probability, shape);
   const o = compile(options);
+  if (o.overwrite && !(probability instanceof Float32Array || probability instanceof Float64Array)) {
+    throw new ImagingOptionError(`overwrite needs a Float32Array or Float64Array probability map, got a ${probability.constructor.name}`);
+  }
   const [Z, Y, X] = shape;
   const labels = new Uint32Array(o.labels ? n : 0);
   const cells: DetectedCell[] = [];
   if (n === 0 || o.maxCells === 0) return { cells, labels };
-  const work = new Float64Array(n);
+  // The thresholded map, cleared as cells are found: Float32 holds every value of a Float32 or
+  // narrower integer map exactly (half the memory of Float64, the same sums).
+  const work = o.overwrite ? (probability as Float32Array | Float64Array) : exactInFloat32(probability) ? new Float32Array(n) : new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const p = probability[i];
     work[i] = p > o.threshold ? p : 0;
@@ -105,6 +115,11 @@ export function detectCells(probability: NumericArray, shape: Shape3, options: D
   return { cells, labels };
 }
 
+/** Whether every value of `a`'s type is a float32 (Float32Array and integer arrays of up to 16 bits). */
+function exactInFloat32(a: NumericArray): boolean {
+  return a instanceof Float32Array || a instanceof Uint8Array || a instanceof Int8Array || a instanceof Uint8ClampedArray || a instanceof Uint16Array || a instanceof Int16Array;
+}
+
 interface Box {
   z0: number;
   z1: number;
@@ -127,7 +142,7 @@ function extentOf(b: { dz: Int32Array; dy: Int32Array; dx: Int32Array; size: num
  * rows of length `x1 - x0 + 1`), then one prefix sum per row added into `corr`.
  */
 function clearAndUpdate(
-  work: Float64Array,
+  work: Float32Array | Float64Array,
   corr: Float64Array,
   shape: Shape3,
   c: readonly number[],
@@ -261,5 +276,5 @@ function compile(o: DetectCellsOptions): Required<DetectCellsOptions> {
   if (!(templateSize >= 1) || !Number.isFinite(templateSize)) throw new ImagingOptionError(`templateSize must be >= 1, got ${templateSize}`);
   if (!(dilation >= 0) || !Number.isFinite(dilation)) throw new ImagingOptionError(`dilation must be >= 0, got ${dilation}`);
   if (!Number.isInteger(maxCells) || maxCells < 0) throw new ImagingOptionError(`maxCells must be an integer >= 0, got ${maxCells}`);
-  return { threshold, stop, templateSize, dilation, maxCells, labels: o.labels ?? true };
+  return { threshold, stop, templateSize, dilation, maxCells, labels: o.labels ?? true, overwrite: o.overwrite ?? false };
 }

@@ -243,6 +243,13 @@ describe('native imaging kernels', () => {
       const d = both(() => detectCells(input, shape, { threshold: 0.1, stop: 0.05, templateSize: 2 * r + 1, dilation: 2, maxCells: 20 }));
       assert.deepEqual(d.native.cells, d.js.cells, `trial ${trial} cells`);
       assert.deepEqual(d.native.labels, d.js.labels, `trial ${trial} labels`);
+      const o = { threshold: 0.1, stop: 0.05, templateSize: 2 * r + 1, dilation: 2, maxCells: 20, overwrite: true };
+      const over = both(() => {
+        const own = input.slice();
+        return { cells: detectCells(own, shape, o).cells, own };
+      });
+      assert.deepEqual(over.native, over.js, `trial ${trial} overwrite: cells and cleared map (Float32 work)`);
+      assert.deepEqual(over.native.cells, d.js.cells, `trial ${trial} overwrite`);
     }
   });
 });

@@ -34,7 +34,7 @@ export interface NativeKernels {
   ): void;
   interleave(columns: Float64Array[], dst: Float32Array, column: number, F: number): void;
   clearAndUpdate(
-    work: Float64Array,
+    work: Float32Array | Float64Array,
     corr: Float64Array,
     Z: number,
     Y: number,
