@@ -15,7 +15,7 @@ export { neighborhood, linearOffsets, type Neighborhood } from './core/neighborh
 export { UnionFind } from './core/union-find';
 export { rankOrder } from './core/rank-order';
 export { RankQueue } from './core/rank-queue';
-export { connectedComponents, labelComponents, type ConnectedComponentsOptions, type LabelComponentsOptions } from './labeling/connected-components';
+export { connectedComponents, countComponents, labelComponents, type ConnectedComponentsOptions, type LabelComponentsOptions } from './labeling/connected-components';
 export { labelCentroids, type LabelCentroids } from './labeling/label-centroids';
 export { distanceTransform, type DistanceTransformOptions } from './distance/distance-transform';
 export { squaredEdtInPlace } from './distance/squared-edt';

@@ -8,7 +8,7 @@
  * and `vessel_dice` with `--groundtruth`. Imports packages only (see README).
  */
 import { Command } from 'commander';
-import { connectedComponents, dice, segmentVessels } from '@saber/imaging';
+import { countComponents, dice, segmentVessels } from '@saber/imaging';
 import { parseNumber, printMetric, readInput, runTool, ToolInputError, writeOutput, type ToolIo } from '@saber/toolkit';
 
 interface Options {
@@ -31,7 +31,7 @@ async function segment(o: Options, io: ToolIo): Promise<void> {
   for (let i = 0; i < mask.length; i++) voxels += mask[i];
   printMetric(io, 'vessel_voxels', voxels);
   printMetric(io, 'vessel_fraction', mask.length ? voxels / mask.length : 0);
-  printMetric(io, 'vessel_components', connectedComponents(mask, shape, { connectivity: 6 }).count);
+  printMetric(io, 'vessel_components', countComponents(mask, shape, { connectivity: 6 }));
   if (o.groundtruth) {
     const truth = await readInput(o.groundtruth);
     if (truth.shape.join() !== shape.join()) throw new ToolInputError(`the ground truth (${truth.shape.join(', ')}) and the input (${shape.join(', ')}) differ in shape`);

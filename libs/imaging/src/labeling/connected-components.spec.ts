@@ -4,7 +4,7 @@ import type { Connectivity, Shape3 } from '../core/volume.types';
 import { ImagingOptionError, ImagingShapeError } from '../errors/imaging-errors';
 import { bruteLabel } from '../testing/brute-force';
 import { at, prng, randomLabels, randomMask, randomShape } from '../testing/fixtures';
-import { connectedComponents, labelComponents } from './connected-components';
+import { connectedComponents, countComponents, labelComponents } from './connected-components';
 
 const CONNECTIVITIES: Connectivity[] = [6, 18, 26];
 
@@ -19,7 +19,9 @@ describe('connectedComponents (binary mask)', () => {
       const want = bruteLabel(mask, shape, conn, false, (v) => v !== 0);
       assert.equal(got.count, want.count, `trial ${trial}`);
       assert.deepEqual(Array.from(got.labels), want.labels, `trial ${trial}`);
+      assert.equal(countComponents(mask, shape, { connectivity: conn }), want.count, `trial ${trial} count`);
     }
+    assert.throws(() => countComponents(new Uint8Array(7), [2, 2, 2]), ImagingShapeError);
   });
 
   it('tells 6, 18 and 26 connectivity apart on face, edge and corner neighbours', () => {

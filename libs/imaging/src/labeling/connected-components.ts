@@ -3,7 +3,7 @@ import { linearOffsets, neighborhood } from '../core/neighborhood';
 import { UnionFind } from '../core/union-find';
 import type { Connectivity, LabelArray, Labeling, Shape3 } from '../core/volume.types';
 import { ImagingShapeError } from '../errors/imaging-errors';
-import { runComponents } from './run-components';
+import { componentRuns, runComponents } from './run-components';
 
 /** Options of {@link connectedComponents}. */
 export interface ConnectedComponentsOptions {
@@ -36,6 +36,12 @@ export function connectedComponents(mask: LabelArray, shape: Shape3, options: Co
   const n = checkVolume('labels', mask, shape);
   if (options.out && options.out.length !== n) throw new ImagingShapeError(`out has ${options.out.length} values, the volume ${n}`);
   return runComponents(mask, shape, checkConnectivity(options.connectivity ?? 26), options.out);
+}
+
+/** The number of {@link connectedComponents} of a binary mask (default connectivity 26), without a label volume. */
+export function countComponents(mask: LabelArray, shape: Shape3, options: { readonly connectivity?: Connectivity } = {}): number {
+  checkVolume('labels', mask, shape);
+  return componentRuns(mask, shape, checkConnectivity(options.connectivity ?? 26)).count;
 }
 
 /**

@@ -25,22 +25,32 @@ const ROWS: Record<Connectivity, readonly (readonly [number, number, number])[]>
   ],
 };
 
+/** The foreground x-runs of a volume and the component of each (see {@link componentRuns}). */
+export interface ComponentRuns {
+  /** Runs of row `r` (`r = z * Y + y`) are `rowFirst[r] .. rowFirst[r + 1] - 1`. */
+  readonly rowFirst: Int32Array;
+  /** Run `k` covers x in `[start[k], end[k])` of its row. */
+  readonly start: Int32Array;
+  readonly end: Int32Array;
+  /** Number of runs. */
+  readonly runs: number;
+  /** Component of run `k`: `1..count`, numbered in raster order of each component's first run. */
+  readonly component: Uint32Array;
+  readonly count: number;
+}
+
 /**
- * Connected components of the non-zero voxels, run by run: each row is cut into x-runs of
- * foreground, each run is joined (union-find) to the runs of the already-scanned neighbour rows
- * it touches, and the runs are then filled with their component's number. Components are
- * numbered in raster order of their first voxel (the first run in raster order). Touches each
- * voxel twice (find the runs, fill them) and each run a few times; scratch is 12 bytes per run
- * plus 4 bytes per row. Writes into `into` when given (zeroed first).
+ * The foreground runs of a volume, joined into connected components: each row is cut into
+ * x-runs of foreground, and each run is joined (union-find) to the runs of the already-scanned
+ * neighbour rows it touches. Reads each voxel once; scratch is 12 bytes per run plus 4 bytes per
+ * row. Components can be measured and filtered run by run, without a label volume.
  */
-export function runComponents(mask: LabelArray, shape: Shape3, connectivity: Connectivity, into?: Uint32Array): Labeling {
+export function componentRuns(mask: LabelArray, shape: Shape3, connectivity: Connectivity): ComponentRuns {
   const [Z, Y, X] = shape;
-  const n = Z * Y * X;
-  const out = into ? into.fill(0) : new Uint32Array(n);
-  if (n === 0) return { labels: out, count: 0 };
-  const fg = foreground(mask);
   const rows = Z * Y;
   const rowFirst = new Int32Array(rows + 1);
+  if (rows * X === 0) return { rowFirst, start: new Int32Array(0), end: new Int32Array(0), runs: 0, component: new Uint32Array(0), count: 0 };
+  const fg = foreground(mask);
   let cap = 1024;
   let start = new Int32Array(cap);
   let end = new Int32Array(cap);
@@ -111,11 +121,29 @@ export function runComponents(mask: LabelArray, shape: Shape3, connectivity: Con
   const root = uf.flatten();
   const remap = new Uint32Array(uf.size + 1);
   let count = 0;
-  for (let r = 0, base = 0; r < rows; r++, base += X) {
+  // Runs are in raster order, so components are numbered in order of their first run.
+  for (let k = 0; k < runs; k++) {
+    const rt = root[label[k]];
+    let m = remap[rt];
+    if (m === 0) m = remap[rt] = ++count;
+    label[k] = m;
+  }
+  return { rowFirst, start, end, runs, component: label, count };
+}
+
+/**
+ * Connected components of the non-zero voxels, run by run ({@link componentRuns}), the runs then
+ * filled with their component's number. Components are numbered in raster order of their first
+ * voxel (the first run in raster order). Touches each voxel twice (find the runs, fill them) and
+ * each run a few times. Writes into `into` when given (zeroed first).
+ */
+export function runComponents(mask: LabelArray, shape: Shape3, connectivity: Connectivity, into?: Uint32Array): Labeling {
+  const [Z, Y, X] = shape;
+  const out = into ? into.fill(0) : new Uint32Array(Z * Y * X);
+  const { rowFirst, start, end, component, count } = componentRuns(mask, shape, connectivity);
+  for (let r = 0, base = 0; r < Z * Y; r++, base += X) {
     for (let k = rowFirst[r]; k < rowFirst[r + 1]; k++) {
-      const rt = root[label[k]];
-      let m = remap[rt];
-      if (m === 0) m = remap[rt] = ++count;
+      const m = component[k];
       for (let i = base + start[k], e = base + end[k]; i < e; i++) out[i] = m;
     }
   }

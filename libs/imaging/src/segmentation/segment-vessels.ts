@@ -39,10 +39,8 @@ export function segmentVessels(probability: NumericArray, shape: Shape3, options
   const mask = new Uint8Array(n);
   for (let i = 0; i < n; i++) mask[i] = probability[i] >= threshold ? 1 : 0;
   const keepCut = options.keepCut ?? false;
-  // One labels array for both removals, each written over its own input (fresh memory costs
-  // a page fault per 4 KiB).
-  const labels = new Uint32Array(n);
-  const kept = removeSmallObjects(mask, shape, smallObjects, { keepCut, labels, out: mask });
+  // Both removals write over their own input (fresh memory costs a page fault per 4 KiB).
+  const kept = removeSmallObjects(mask, shape, smallObjects, { keepCut, out: mask });
   const dilated = dilation > 1 ? binaryDilation(kept, shape, (dilation - 1) / 2) : kept;
-  return removeSmallObjects(dilated, shape, minimumSize, { keepCut, labels, out: dilated });
+  return removeSmallObjects(dilated, shape, minimumSize, { keepCut, out: dilated });
 }
