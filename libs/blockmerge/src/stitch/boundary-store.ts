@@ -1,4 +1,5 @@
 import { boxShape, type BlockGrid, type Box3, type Vec3 } from '../grid/block-grid';
+import type { LocalIds } from './local-labels';
 
 /**
  * What the stitcher keeps between blocks, in buffers allocated once per stitch (no
@@ -26,7 +27,7 @@ export class BoundaryStore {
   }
 
   /** Keeps block `position`'s high faces: `ids` are local ids over `readBox` ⊇ `core`, stored as `offset + id` (0 stays 0). */
-  putFaces(position: Vec3, core: Box3, ids: Uint32Array, readBox: Box3, offset: number): void {
+  putFaces(position: Vec3, core: Box3, ids: LocalIds, readBox: Box3, offset: number): void {
     for (let axis = 0; axis < 3; axis++) {
       const layer = core.stop[axis]! - 1;
       this.copy(this.faces, axis, position, layerBox(core, axis, layer), ids, readBox, offset);
@@ -43,7 +44,7 @@ export class BoundaryStore {
    * the first layer of the next block along each axis (planes) and the edge and corner voxels
    * (lists). `targets(d)` is the index of the block at `position + d`, or -1.
    */
-  putViews(position: Vec3, core: Box3, ids: Uint32Array, readBox: Box3, offset: number, targets: (d: Vec3) => number): void {
+  putViews(position: Vec3, core: Box3, ids: LocalIds, readBox: Box3, offset: number, targets: (d: Vec3) => number): void {
     for (let axis = 0; axis < 3; axis++) {
       const d: [number, number, number] = [0, 0, 0];
       d[axis] = 1;
@@ -98,7 +99,7 @@ export class BoundaryStore {
     this.edges.delete(index);
   }
 
-  private copy(planes: Planes, axis: number, position: Vec3, layer: Box3, ids: Uint32Array, readBox: Box3, offset: number): void {
+  private copy(planes: Planes, axis: number, position: Vec3, layer: Box3, ids: LocalIds, readBox: Box3, offset: number): void {
     const [, RY, RX] = boxShape(readBox);
     for (let z = layer.start[0]; z < layer.stop[0]; z++) {
       for (let y = layer.start[1]; y < layer.stop[1]; y++) {

@@ -1,5 +1,5 @@
 import type { LabelArray } from '@saber/imaging';
-import type { VolumeStore } from '@saber/volume';
+import { arrayCtor, type VolumeStore } from '@saber/volume';
 import { IncompleteBlocksError } from '../errors';
 import { boxContains, boxShape, cropBox, formatBox, type Box3, type GridBlock } from '../grid/block-grid';
 
@@ -11,7 +11,10 @@ import { boxContains, boxShape, cropBox, formatBox, type Box3, type GridBlock } 
 export interface BlockLabelSource {
   /** The box (volume coordinates) the block's result covers: its core or its halo region. */
   extent(block: GridBlock): Promise<Box3>;
-  /** The labels of `box` (inside the extent), C order. */
+  /**
+   * The labels of `box` (inside the extent), C order. Sources that read from volumes
+   * return one reused array: valid until the next `read`.
+   */
   read(block: GridBlock, box: Box3): Promise<LabelArray>;
   /** Releases what the source holds open. */
   close?(): Promise<void>;
@@ -42,21 +45,47 @@ export function memoryLabelSource(results: ReadonlyArray<BlockLabels | undefined
 /**
  * A source over one label volume whose every core holds that block's local labels
  * (voxel `(z, y, x)` of the volume is voxel `(z, y, x)` of the frame). Extent: the core.
+ * Reads reuse one array.
  */
-export function mosaicLabelSource(store: Pick<VolumeStore, 'read' | 'shape' | 'uri'>): BlockLabelSource {
+export function mosaicLabelSource(store: Pick<VolumeStore, 'read' | 'shape' | 'uri' | 'dtype'>): BlockLabelSource {
+  const reader = reusedReader();
   return {
     extent: async (block) => block.core,
-    read: async (_block, box) => (await store.read({ start: box.start, stop: box.stop })) as LabelArray,
+    read: async (_block, box) => reader.read(store, { start: box.start, stop: box.stop }),
+    close: async () => reader.release(),
+  };
+}
+
+/**
+ * Reads into one array, grown when a read needs more (fresh memory costs a page fault
+ * per 4 KiB): each result is a view of it, valid until the next read.
+ */
+function reusedReader() {
+  let last: LabelArray | undefined;
+  return {
+    async read(store: Pick<VolumeStore, 'read' | 'dtype'>, box: { start: readonly number[]; stop: readonly number[] }): Promise<LabelArray> {
+      const Ctor = arrayCtor(store.dtype);
+      let n = 1;
+      for (let a = 0; a < box.start.length; a++) n *= box.stop[a]! - box.start[a]!;
+      const into = last && last.constructor === Ctor && last.buffer.byteLength >= n * Ctor.BYTES_PER_ELEMENT ? new Ctor(last.buffer, 0, n) : undefined;
+      const got = (await store.read(box, into)) as LabelArray;
+      if (!into) last = got;
+      return got;
+    },
+    release(): void {
+      last = undefined;
+    },
   };
 }
 
 /**
  * A source over one volume per block (what each block's run wrote). The volume's shape
  * says what it covers: the block's halo region or its core; anything else is refused.
- * At most one block's volume is open at a time.
+ * At most one block's volume is open at a time, and reads reuse one array.
  */
-export function perBlockLabelSource(open: (block: GridBlock) => Promise<Pick<VolumeStore, 'read' | 'shape' | 'uri' | 'close'>>): BlockLabelSource {
-  let current: { index: number; store: Pick<VolumeStore, 'read' | 'shape' | 'uri' | 'close'>; extent: Box3 } | undefined;
+export function perBlockLabelSource(open: (block: GridBlock) => Promise<Pick<VolumeStore, 'read' | 'shape' | 'uri' | 'close' | 'dtype'>>): BlockLabelSource {
+  let current: { index: number; store: Pick<VolumeStore, 'read' | 'shape' | 'uri' | 'close' | 'dtype'>; extent: Box3 } | undefined;
+  const reader = reusedReader();
   const select = async (block: GridBlock) => {
     if (current?.index === block.index) return current;
     if (current) await current.store.close();
@@ -84,11 +113,12 @@ export function perBlockLabelSource(open: (block: GridBlock) => Promise<Pick<Vol
       if (!boxContains(c.extent, box)) throw new RangeError(`box ${formatBox(box)} is outside block ${block.index}'s extent ${formatBox(c.extent)}`);
       const start = [0, 1, 2].map((a) => box.start[a]! - c.extent.start[a]!);
       const stop = [0, 1, 2].map((a) => box.stop[a]! - c.extent.start[a]!);
-      return (await c.store.read({ start, stop })) as LabelArray;
+      return reader.read(c.store, { start, stop });
     },
     close: async () => {
       if (current) await current.store.close();
       current = undefined;
+      reader.release();
     },
   };
 }

@@ -15,12 +15,24 @@ export type LocalIdTable =
 export const DENSE_SLACK = 1024;
 
 /**
+ * A block's local ids: unsigned labels numbered densely are their own ids (no copy), any
+ * other labels are converted to Uint32.
+ */
+export type LocalIds = Uint8Array | Uint16Array | Uint32Array;
+
+/** True for labels that {@link localize} keeps as they are when they number densely (no `scratch` needed). */
+export function keepsLabels(labels: LabelArray): labels is LocalIds {
+  return labels instanceof Uint8Array || labels instanceof Uint16Array || labels instanceof Uint32Array;
+}
+
+/**
  * Local ids (0 = background, `1..table.count`) of a block's labels, plus the table that
- * gives the same numbering again later. Labels must be non-negative integers. Ids converted
- * from another number type are written into `scratch` when it is long enough (then they are
+ * gives the same numbering again later. Labels must be non-negative integers. Dense
+ * Uint8, Uint16 and Uint32 labels are returned as the ids themselves; ids converted from
+ * another number type are written into `scratch` when it is long enough (then they are
  * valid until its next use).
  */
-export function localize(labels: LabelArray, what: string, scratch?: Uint32Array): { ids: Uint32Array; table: LocalIdTable } {
+export function localize(labels: LabelArray, what: string, scratch?: Uint32Array): { ids: LocalIds; table: LocalIdTable } {
   const n = labels.length;
   if (labels instanceof BigInt64Array || labels instanceof BigUint64Array) {
     let max = 0n;
@@ -51,7 +63,7 @@ export function localize(labels: LabelArray, what: string, scratch?: Uint32Array
     if (v > max) max = v;
   }
   if (max <= 2 * n + DENSE_SLACK) {
-    return { ids: labels instanceof Uint32Array ? labels : toUint32(labels, scratch), table: { kind: 'dense', count: max } };
+    return { ids: keepsLabels(labels) ? labels : toUint32(labels, scratch), table: { kind: 'dense', count: max } };
   }
   const values = Float64Array.from(new Set(Array.from(labels as ArrayLike<number>))).sort();
   const distinct = values[0] === 0 ? values.subarray(1) : values;
@@ -72,19 +84,15 @@ function toUint32(labels: Exclude<LabelArray, BigInt64Array | BigUint64Array>, s
   return ids;
 }
 
-/** Local ids of `labels` under an existing table (a second read of part of the same block); `scratch` as in {@link localize}. */
-export function relocalize(labels: LabelArray, table: LocalIdTable, what: string, scratch?: Uint32Array): Uint32Array {
+/** Local ids of `labels` under an existing table (a second read of part of the same block), kept or converted as in {@link localize}. */
+export function relocalize(labels: LabelArray, table: LocalIdTable, what: string, scratch?: Uint32Array): LocalIds {
   const n = labels.length;
   if (table.kind === 'dense') {
-    if (labels instanceof Uint32Array) {
-      for (let i = 0; i < n; i++) if (labels[i]! > table.count) throw new InvalidLabelsError(`${what}: label ${labels[i]} was not there on the first read`);
-      return labels;
-    }
-    if (labels instanceof Uint8Array || labels instanceof Uint16Array || labels instanceof Uint8ClampedArray) {
+    if (keepsLabels(labels) || labels instanceof Uint8ClampedArray) {
       let max = 0;
       for (let i = 0; i < n; i++) if (labels[i]! > max) max = labels[i]!;
       if (max > table.count) throw new InvalidLabelsError(`${what}: label ${max} was not there on the first read`);
-      return toUint32(labels, scratch);
+      return keepsLabels(labels) ? labels : toUint32(labels, scratch);
     }
     const ids = new Uint32Array(n);
     for (let i = 0; i < n; i++) {

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { connectedComponents, labelComponents, type Connectivity } from '@saber/imaging';
 import { createVolume, openVolume } from '@saber/volume';
 import {
-  BlockGrid, box, connectedComponentsBlock, IncompleteBlocksError, memoryLabelSource, MemoryLabelSink, memoryVolume, mosaicLabelSource, mulberry32,
+  BlockGrid, box, connectedComponentsBlock, IncompleteBlocksError, InvalidLabelsError, memoryLabelSource, MemoryLabelSink, memoryVolume, mosaicLabelSource, mulberry32,
   perBlockLabelSource, runBlocks, stitchLabels, VolumeLabelSink, writeBlockVolume, type BlockLabels, type Vec3,
 } from '../index';
 import { BoundaryStore } from './boundary-store';
@@ -125,6 +125,34 @@ describe('stitchLabels', () => {
       (e: unknown) => e instanceof IncompleteBlocksError && e.message === 'block 0\'s result covers [0, 0, 0]-[4, 4, 4]; overlap matching needs its core plus a one-voxel shell [0, 0, 0]-[4, 4, 5]',
     );
     await assert.rejects(stitchLabels(grid, memoryLabelSource([cores[0]]), new MemoryLabelSink()), (e: unknown) => e instanceof IncompleteBlocksError && e.message === 'block 1 has no result');
+  });
+
+  it('refuses a second read of a block that holds a label its first read did not have', async () => {
+    const grid = new BlockGrid({ bounds: whole([2, 2, 4]), size: [2, 2, 2], halo: [0, 0, 0] });
+    let reads = 0;
+    const source = {
+      extent: async (block: { core: ReturnType<typeof box> }) => block.core,
+      // Block 1's second read (pass 2) holds label 3; its first held 1 and 2.
+      read: async () => (++reads === 4 ? Uint8Array.of(1, 3, 0, 0, 0, 0, 0, 0) : Uint8Array.of(1, 2, 0, 0, 0, 0, 0, 0)),
+    };
+    await assert.rejects(stitchLabels(grid, source, new MemoryLabelSink(), { match: 'adjacency' }), new InvalidLabelsError('block 1: label 3 was not there on the first read'));
+  });
+
+  it('reads every block of a per-block volume source into one reused array', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'saber-source-'));
+    try {
+      const grid = new BlockGrid({ bounds: whole([2, 2, 4]), size: [2, 2, 2], halo: [0, 0, 0] });
+      const uris = await Promise.all([0, 1].map((b) => writeBlockVolume(`zarr://${join(dir, `b${b}.zarr`)}`, { box: grid.block(b).core, labels: Uint8Array.of(b, 1, 0, 0, 0, 0, 0, 2) })));
+      const source = perBlockLabelSource((block) => openVolume(uris[block.index]!));
+      const first = await source.read(grid.block(0), grid.block(0).core);
+      assert.deepEqual([...first], [0, 1, 0, 0, 0, 0, 0, 2]);
+      const second = await source.read(grid.block(1), box([0, 0, 2], [1, 2, 4]));
+      assert.deepEqual([...second], [1, 1, 0, 0]);
+      assert.equal(second.buffer, first.buffer);
+      await source.close?.();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('keeps a block’s three high faces as global ids in planes allocated once, and reads them back by axis', () => {

@@ -1,10 +1,10 @@
 import { neighborhood, UnionFind, type Connectivity } from '@saber/imaging';
-import { IncompleteBlocksError } from '../errors';
+import { IncompleteBlocksError, InvalidLabelsError } from '../errors';
 import { boxContains, boxGrow, boxShape, formatBox, type BlockGrid, type Vec3 } from '../grid/block-grid';
 import { BoundaryStore, shellBox } from './boundary-store';
 import type { LabelSink } from './label-sink';
 import type { BlockLabelSource } from './label-source';
-import { localIdOf, localize, relocalize, type LocalIdTable } from './local-labels';
+import { keepsLabels, localIdOf, localize, relocalize, type LocalIdTable } from './local-labels';
 
 /**
  * How labels of neighbouring blocks are joined across a core boundary.
@@ -63,11 +63,11 @@ export interface StitchResult {
  * records each id's first voxel in raster order. The final ids number the joined sets in
  * raster order of their first voxel, which is exactly how `connectedComponents` numbers a
  * whole volume, so the result does not depend on the block size. Pass 2 reads each core
- * again, relabels it and writes it.
+ * again, relabels it and writes it, reading the next core while it writes.
  *
  * Memory: the block being read, two planes per axis of boundary ids allocated once, one
- * output buffer (and one of ids, for labels of another type than Uint32), and 16 bytes per
- * block-local label; never the whole volume.
+ * output buffer (and one of ids, for labels of another type than Uint8, Uint16 or Uint32,
+ * or sparse ones), and 16 bytes per block-local label; never the whole volume.
  */
 export async function stitchLabels(grid: BlockGrid, source: BlockLabelSource, sink: LabelSink, options: StitchOptions = {}): Promise<StitchResult> {
   const total = grid.total;
@@ -87,7 +87,7 @@ export async function stitchLabels(grid: BlockGrid, source: BlockLabelSource, si
   const offsets = new Float64Array(total);
   const tables: LocalIdTable[] = new Array(total);
   const store = new BoundaryStore(grid);
-  // The blocks' ids when their labels are of another type than Uint32: one array for all.
+  // The blocks' ids when their labels are of another type than Uint8, Uint16 or Uint32: one array for all.
   let scratch = new Uint32Array(0);
   let disagreements = 0;
 
@@ -101,7 +101,7 @@ export async function stitchLabels(grid: BlockGrid, source: BlockLabelSource, si
       throw new IncompleteBlocksError(`block ${b}'s result covers ${formatBox(extent)}; ${match} matching needs ${need}`, [`block ${b}: covers ${formatBox(extent)}, needs ${formatBox(readBox)}`]);
     }
     const labels = await source.read(block, readBox);
-    if (scratch.length < labels.length) scratch = new Uint32Array(labels.length);
+    if (!keepsLabels(labels) && scratch.length < labels.length) scratch = new Uint32Array(labels.length);
     const { ids, table } = localize(labels, `block ${b}`, scratch);
     tables[b] = table;
     const offset = uf.size;
@@ -117,13 +117,18 @@ export async function stitchLabels(grid: BlockGrid, source: BlockLabelSource, si
     const [, RY, RX] = boxShape(readBox);
     const rs = readBox.start;
     // First voxel of each id, in raster order of the bounds (core raster order is global raster order).
-    for (let z = core.start[0]; z < core.stop[0]; z++) {
-      for (let y = core.start[1]; y < core.stop[1]; y++) {
+    // The scan ends once every id of the block has its first voxel.
+    let unseen = table.count;
+    for (let z = core.start[0]; z < core.stop[0] && unseen > 0; z++) {
+      for (let y = core.start[1]; y < core.stop[1] && unseen > 0; y++) {
         let i = ((z - rs[0]) * RY + (y - rs[1])) * RX + (core.start[2] - rs[2]);
         const g0 = ((z - bounds.start[0]) * BY + (y - bounds.start[1])) * BX - bounds.start[2];
         for (let x = core.start[2]; x < core.stop[2]; x++, i++) {
           const l = ids[i]!;
-          if (l !== 0 && first[offset + l] === Infinity) first[offset + l] = g0 + x;
+          if (l !== 0 && first[offset + l] === Infinity) {
+            first[offset + l] = g0 + x;
+            unseen--;
+          }
         }
       }
     }
@@ -190,17 +195,25 @@ export async function stitchLabels(grid: BlockGrid, source: BlockLabelSource, si
   const t1 = performance.now();
 
   await sink.open(count, bounds);
+  // The next block is read while this one is written (the source's array and the output buffer are distinct).
   const buffer = new Uint32Array(Math.min(grid.size[0], boxShape(bounds)[0]) * Math.min(grid.size[1], BY) * Math.min(grid.size[2], BX));
+  let labels = await source.read(grid.block(0), grid.block(0).core);
   for (let b = 0; b < total; b++) {
     const block = grid.block(b);
-    const ids = relocalize(await source.read(block, block.core), tables[b]!, `block ${b}`, scratch);
+    const table = tables[b]!;
+    // Dense unsigned labels are their own ids, checked against the first read in the loop below.
+    const ids = table.kind === 'dense' && keepsLabels(labels) ? labels : relocalize(labels, table, `block ${b}`, scratch);
     const offset = offsets[b]!;
+    const max = table.count;
     const out = buffer.subarray(0, ids.length);
     for (let i = 0; i < ids.length; i++) {
       const l = ids[i]!;
+      if (l > max) throw new InvalidLabelsError(`block ${b}: label ${l} was not there on the first read`);
       out[i] = l === 0 ? 0 : finalId[offset + l]!;
     }
-    await sink.write(block.core, out);
+    const next = b + 1 < total ? grid.block(b + 1) : undefined;
+    const [, read] = await Promise.all([sink.write(block.core, out), next && source.read(next, next.core)]);
+    if (read) labels = read;
     options.onProgress?.(2, b + 1, total);
   }
   await sink.close();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { deflateSync, gunzipSync, inflateSync } from 'node:zlib';
+import { deflateSync, gunzipSync, gzipSync, inflateSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { DTYPES } from '../../core/dtype';
 import { VolumeBoundsError, VolumeCorruptError, VolumeDtypeError, VolumeNotFoundError } from '../../errors/volume-errors';
@@ -84,6 +84,30 @@ describe('zarr driver', () => {
     assert.deepEqual(meta.codecs, [{ name: 'bytes', configuration: { endian: 'little' } }, { name: 'gzip', configuration: { level: 5 } }]);
     assert.deepEqual(meta.dimension_names, ['z', 'y', 'x']);
     assert.deepEqual([...gunzipSync(await readFile(join(dir, 'gz.zarr', 'c', '0', '0', '0')))], [1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+
+  it('stores chunks a write covers whole with the bytes zarrita writes for them (gzip and raw), and the cut ones through zarrita', async () => {
+    const data = Uint16Array.from({ length: 5 * 8 * 6 }, (_, i) => (i * 37) % 1000);
+    for (const compression of ['gzip', 'raw'] as const) {
+      const uri = `zarr://${dir}/whole-${compression}.zarr`;
+      const v = await createVolume(uri, { shape: [5, 8, 6], dtype: 'uint16', chunkShape: [2, 4, 6], compression });
+      // Chunks (0|1, 0|1, 0) are whole; (2, *, 0) are cut by the volume's edge (z 4..5 of 4..6).
+      await v.write({ start: [0, 0, 0], stop: [5, 8, 6] }, data);
+      assert.deepEqual(await v.read(), data);
+      await v.close();
+      const chunk = (z: number, y: number) => {
+        const c = new Uint16Array(2 * 4 * 6);
+        for (let a = 0; a < 2; a++) for (let b = 0; b < 4; b++) for (let x = 0; x < 6; x++) {
+          const zz = z * 2 + a;
+          if (zz < 5) c[(a * 4 + b) * 6 + x] = data[(zz * 8 + y * 4 + b) * 6 + x]!;
+        }
+        const bytes = Buffer.from(c.buffer);
+        return compression === 'gzip' ? gzipSync(bytes, { level: 5 }) : bytes;
+      };
+      for (const [z, y] of [[0, 0], [0, 1], [1, 0], [1, 1], [2, 0], [2, 1]] as const) {
+        assert.deepEqual(await readFile(join(dir, `whole-${compression}.zarr`, 'c', `${z}`, `${y}`, '0')), chunk(z, y), `${compression} chunk ${z}/${y}/0`);
+      }
+    }
   });
 
   for (const [name, order, compressor] of [['raw, C order', 'C', null], ['zlib, C order', 'C', { id: 'zlib', level: 1 }], ['raw, F order', 'F', null]] as const) {

@@ -3,21 +3,24 @@
  * {@link BlobStore} (local directory or S3 prefix). `zarr:///a.zarr#path/in/group`
  * opens an array inside a group. Reads fetch only the chunks intersecting the box
  * (missing chunks read as the fill value); writes go through `zarrita.set`, which
- * rewrites partially covered chunks. The voxel size lives in the array attributes
- * (`voxel_size`, nanometres, C order); dimension names in v3 `dimension_names`.
+ * rewrites partially covered chunks. In arrays this driver created, chunks that a write
+ * covers whole are encoded here and stored directly, with the same bytes. The voxel size
+ * lives in the array attributes (`voxel_size`, nanometres, C order); dimension names in
+ * v3 `dimension_names`.
  */
+import { endianness } from 'node:os';
 import type { AbsolutePath, AsyncMutable } from '@zarrita/storage' with { 'resolution-mode': 'import' };
 import type * as Zarr from 'zarrita' with { 'resolution-mode': 'import' };
-import { chunksInBox, intersect } from '../../core/bbox';
+import { chunksInBox, intersect, product, type GridChunk } from '../../core/bbox';
 import { BaseVolumeStore, defaultAxes } from '../../core/base-volume-store';
 import { copyRegion, cStrides } from '../../core/copy-region';
-import { isDtype } from '../../core/dtype';
+import { allocate, bytesOf, isDtype } from '../../core/dtype';
 import { mapLimit } from '../../core/runs';
 import { VolumeCorruptError, VolumeDtypeError, VolumeError, VolumeExistsError, VolumeNotFoundError } from '../../errors/volume-errors';
 import type { BlobStore } from '../../storage/blob-store';
 import type { VolumeLocation } from '../../uri/parse-volume-uri';
 import type { BBox, CreateVolumeMeta, Dtype, OpenVolumeOptions, VolumeArray, VolumeMeta } from '../../volume.types';
-import { DEFAULT_GZIP_LEVEL, registerNodeZlibCodecs } from './zarr-codecs';
+import { DEFAULT_GZIP_LEVEL, gzipEncode, registerNodeZlibCodecs } from './zarr-codecs';
 
 type ZarrArray = Zarr.Array<Zarr.DataType, BlobAdapter>;
 
@@ -46,8 +49,27 @@ class BlobAdapter implements AsyncMutable {
   }
 }
 
+/**
+ * How the chunks of an array this driver created are stored: at the array's root, keys
+ * `c/i/j/k`, codecs `bytes` (little endian, on a little-endian host: the memory as it is)
+ * and then `gzip` at `gzipLevel`, or nothing more when it is undefined.
+ */
+interface OwnChunkLayout {
+  readonly gzipLevel: number | undefined;
+}
+
 class ZarrStore extends BaseVolumeStore {
-  constructor(uri: string, meta: VolumeMeta, private readonly zarr: typeof Zarr, private readonly arr: ZarrArray) {
+  /** One chunk, reused by whole-chunk writes whose box is larger than the chunk (allocated on first use). */
+  private chunkBuffer: VolumeArray | undefined;
+
+  constructor(
+    uri: string,
+    meta: VolumeMeta,
+    private readonly zarr: typeof Zarr,
+    private readonly arr: ZarrArray,
+    private readonly blobs: BlobStore,
+    private readonly own?: OwnChunkLayout,
+  ) {
     super(uri, 'zarr', meta, false);
   }
 
@@ -74,7 +96,57 @@ class ZarrStore extends BaseVolumeStore {
     });
   }
 
+  /**
+   * Chunks the box covers whole (and that lie whole inside the array) are encoded and
+   * stored directly when this driver created the array (same bytes as `zarrita.set`,
+   * without its per-voxel indexing and per-chunk allocation); the others, or all chunks of
+   * an array opened from elsewhere, go through `zarrita.set`, which reads, merges and
+   * rewrites them.
+   */
   protected async writeBox(box: BBox, data: VolumeArray): Promise<void> {
+    if (!this.own) return this.setBox(box, data);
+    const chunks = chunksInBox(this.shape, this.chunkShape, box);
+    const partial = new Set(chunks.filter((c) => !this.coversWhole(box, c)));
+    if (partial.size === chunks.length) return this.setBox(box, data);
+    for (const chunk of chunks) {
+      if (partial.has(chunk)) {
+        const region = intersect(chunk.box, box) as BBox;
+        const part = allocate(this.dtype, product(region.stop.map((s, i) => s - region.start[i])));
+        copyRegion({ data, box }, { data: part, box: region }, region);
+        await this.setBox(region, part);
+      } else await this.putChunk(chunk, box, data);
+    }
+  }
+
+  /** True when `box` holds all of `chunk` and the chunk is not clipped by the array's edge. */
+  private coversWhole(box: BBox, chunk: GridChunk): boolean {
+    return chunk.box.start.every((s, i) => chunk.box.stop[i] - s === this.chunkShape[i] && s >= box.start[i] && chunk.box.stop[i] <= box.stop[i]);
+  }
+
+  /** Encodes `chunk` (covered whole by `box`) from `data` and stores it. */
+  private async putChunk(chunk: GridChunk, box: BBox, data: VolumeArray): Promise<void> {
+    const same = chunk.box.start.every((s, i) => s === box.start[i] && chunk.box.stop[i] === box.stop[i]);
+    let source = data;
+    if (!same) {
+      this.chunkBuffer ??= allocate(this.dtype, product(this.chunkShape));
+      source = this.chunkBuffer;
+      copyRegion({ data, box }, { data: source, box: chunk.box }, chunk.box);
+    }
+    const level = this.own!.gzipLevel;
+    const bytes = level === undefined ? bytesOf(source) : await gzipEncode(bytesOf(source), level);
+    try {
+      await this.blobs.put(`c/${chunk.index.join('/')}`, bytes);
+    } catch (err) {
+      throw this.corrupt(chunk.index, err);
+    }
+  }
+
+  protected override async closeStore(): Promise<void> {
+    this.chunkBuffer = undefined;
+  }
+
+  /** Writes through `zarrita.set`. */
+  private async setBox(box: BBox, data: VolumeArray): Promise<void> {
     const shape = box.start.map((s, i) => box.stop[i] - s);
     const selection = box.start.map((s, i) => this.zarr.slice(s, box.stop[i]));
     const value = { data, shape, stride: cStrides(shape) } as unknown as Zarr.Chunk<Zarr.DataType>;
@@ -121,7 +193,7 @@ export async function openZarr(loc: VolumeLocation, blobs: BlobStore, options?: 
     }
     throw new VolumeCorruptError(loc.uri, 'metadata', (err as Error).message, { cause: err });
   }
-  return new ZarrStore(loc.uri, toMeta(loc.uri, arr, options?.voxelSize), zarr, arr);
+  return new ZarrStore(loc.uri, toMeta(loc.uri, arr, options?.voxelSize), zarr, arr, blobs);
 }
 
 /** Creates a zarr v3 array: gzip (level 5) by default, fill value 0. */
@@ -133,7 +205,8 @@ export async function createZarr(loc: VolumeLocation, blobs: BlobStore, m: Creat
   }
   const ndim = m.shape.length;
   const codecs = [{ name: 'bytes', configuration: { endian: 'little' } }];
-  if ((m.compression ?? 'gzip') === 'gzip') codecs.push({ name: 'gzip', configuration: { level: DEFAULT_GZIP_LEVEL } } as never);
+  const gzip = (m.compression ?? 'gzip') === 'gzip';
+  if (gzip) codecs.push({ name: 'gzip', configuration: { level: DEFAULT_GZIP_LEVEL } } as never);
   const arr = (await zarr.create(zarr.root(new BlobAdapter(blobs)), {
     shape: [...m.shape],
     chunkShape: [...(m.chunkShape ?? m.shape.map((s) => Math.min(64, s)))],
@@ -143,5 +216,7 @@ export async function createZarr(loc: VolumeLocation, blobs: BlobStore, m: Creat
     dimensionNames: defaultAxes(ndim),
     attributes: { voxel_size: [...(m.voxelSize ?? new Array<number>(ndim).fill(1))], voxel_unit: 'nanometer' },
   })) as unknown as ZarrArray;
-  return new ZarrStore(loc.uri, toMeta(loc.uri, arr), zarr, arr);
+  // Whole chunks are stored directly only where their bytes are the memory as it is (little endian).
+  const own = endianness() === 'LE' ? { gzipLevel: gzip ? DEFAULT_GZIP_LEVEL : undefined } : undefined;
+  return new ZarrStore(loc.uri, toMeta(loc.uri, arr), zarr, arr, blobs, own);
 }
