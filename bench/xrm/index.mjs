@@ -7,7 +7,7 @@
 //              start-up included;
 //   baseline:  in the same run, the same four tools called one after the other in this process
 //              on the whole volume (one thread), as a script without SABER would.
-// The classifier is the demo's (11 features with central-difference Hessians, 8 trees, trained on a
+// The classifier is the demo's (11 features with central-difference Hessians, 4 trees, trained on a
 // 128³ volume of seed 1000).
 // Volumes and the classifier are made once and kept under tmp/bench-xrm/.
 // BENCH_XRM_SIZES=256,512 picks sizes (default both); BENCH_XRM_BASELINE=0 skips the baseline;
@@ -34,7 +34,7 @@ if (BLOCK.length === 1) BLOCK.push(BLOCK[0], BLOCK[0]);
 if (BLOCK.length !== 3 || !BLOCK.every((b) => Number.isInteger(b) && b >= 32)) {
   throw new Error(`BENCH_XRM_BLOCK: an edge or z,y,x edges, integers >= 32, got ${process.env.BENCH_XRM_BLOCK}`);
 }
-const CLASSIFIER = ['--scales', '1,2.5', '--features', 'gaussian,laplacian,hessian', '--derivatives', 'differences', '--trees', '8', '--max-depth', '12'];
+const CLASSIFIER = ['--scales', '1,2.5', '--features', 'gaussian,laplacian,hessian', '--derivatives', 'differences', '--trees', '4', '--max-depth', '12'];
 // xrm-block.cwl's defaults, for the baseline.
 const DETECT = ['--channel', '1', '--threshold', '0.4', '--stop', '0.4', '--initial-template-size', '14', '--dilation', '8', '--max-cells', '5000'];
 const SEGMENT = ['--channel', '2', '--threshold', '0.5', '--dilation', '1', '--minimum', '1000'];
