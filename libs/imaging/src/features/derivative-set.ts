@@ -41,6 +41,15 @@ export function checkPlanes(planes: readonly [number, number], Z: number): reado
   return planes;
 }
 
+/** An {@link ImagingOptionError} for a derivative along an axis that is not smoothed (sigma 0). */
+function checkOrders(sigma: readonly [number, number, number], orders: readonly Orders[]): void {
+  for (const o of orders) {
+    for (let a = 0; a < 3; a++) {
+      if (sigma[a] === 0 && o[a] !== 0) throw new ImagingOptionError(`axis ${a}: a derivative (order ${o[a]}) needs sigma > 0`);
+    }
+  }
+}
+
 /**
  * Several Gaussian derivatives of one volume at one sigma, sharing the separable passes: one
  * z pass per distinct z order, one y pass per distinct (z, y) order pair, one x pass per
@@ -61,11 +70,7 @@ export function gaussianDerivativeSet(
   pool: ScratchPool = new ScratchPool(),
   planes: readonly [number, number] = [0, shape[0]],
 ): Float64Array[] {
-  for (const o of orders) {
-    for (let a = 0; a < 3; a++) {
-      if (sigma[a] === 0 && o[a] !== 0) throw new ImagingOptionError(`axis ${a}: a derivative (order ${o[a]}) needs sigma > 0`);
-    }
-  }
+  checkOrders(sigma, orders);
   const [Z, Y, X] = shape;
   const [p0, p1] = checkPlanes(planes, Z);
   const YX = Y * X;
@@ -145,11 +150,7 @@ export function differenceDerivativeSet(
   pool: ScratchPool = new ScratchPool(),
   planes: readonly [number, number] = [0, shape[0]],
 ): Float64Array[] {
-  for (const o of orders) {
-    for (let a = 0; a < 3; a++) {
-      if (sigma[a] === 0 && o[a] !== 0) throw new ImagingOptionError(`axis ${a}: a derivative (order ${o[a]}) needs sigma > 0`);
-    }
-  }
+  checkOrders(sigma, orders);
   const [, Y, X] = shape;
   const [p0, p1] = checkPlanes(planes, shape[0]);
   const { g, shape: gShape, z0 } = smoothedForDifferences(input, shape, sigma, truncate, pool, planes, orders.some((o) => o[0] > 0));

@@ -7,7 +7,7 @@
  */
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PNG } from 'pngjs';
+import type { PNG } from 'pngjs';
 import { BaseVolumeStore } from '../../core/base-volume-store';
 import { copyRegion } from '../../core/copy-region';
 import { requireDtype } from '../../core/dtype';
@@ -16,6 +16,12 @@ import { VolumeCorruptError, VolumeError, VolumeExistsError, VolumeNotFoundError
 import { isMissing } from '../../storage/fs-blob-store';
 import type { VolumeLocation } from '../../uri/parse-volume-uri';
 import type { BBox, CreateVolumeMeta, Dtype, OpenVolumeOptions, VolumeArray, VolumeMeta } from '../../volume.types';
+
+type PngClass = typeof PNG;
+
+let pngjs: Promise<PngClass> | undefined;
+/** pngjs, loaded on first use: it was a third of `@saber/volume`'s load time, which every tool pays. */
+const loadPng = (): Promise<PngClass> => (pngjs ??= import('pngjs').then((m) => m.PNG));
 
 /** dtypes a PNG stack holds. */
 export const PNG_DTYPES: readonly Dtype[] = ['uint8', 'uint16'];
@@ -28,10 +34,10 @@ interface Slice {
 }
 
 /** Decodes one PNG to gray pixels; `what` names it in errors. */
-function decode(uri: string, what: string, bytes: Uint8Array): Slice {
+function decode(Png: PngClass, uri: string, what: string, bytes: Uint8Array): Slice {
   let png: PNG & { depth?: number; colorType?: number };
   try {
-    png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { skipRescale: true }) as PNG & { depth?: number; colorType?: number };
+    png = Png.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { skipRescale: true }) as PNG & { depth?: number; colorType?: number };
   } catch (cause) {
     throw new VolumeCorruptError(uri, what, `not a decodable PNG: ${(cause as Error).message}`, { cause });
   }
@@ -51,18 +57,24 @@ function decode(uri: string, what: string, bytes: Uint8Array): Slice {
 }
 
 /** Encodes gray pixels as an 8- or 16-bit grayscale PNG. */
-function encode(width: number, height: number, pixels: Uint8Array | Uint16Array): Buffer {
+function encode(Png: PngClass, width: number, height: number, pixels: Uint8Array | Uint16Array): Buffer {
   const bitDepth = pixels instanceof Uint16Array ? 16 : 8;
   // pngjs reads 16-bit input through `new Uint16Array(data.buffer)`: the buffer must start at offset 0.
   const own = pixels.byteOffset === 0 && pixels.byteLength === pixels.buffer.byteLength ? pixels : pixels.slice();
-  return PNG.sync.write(
+  return Png.sync.write(
     { width, height, data: Buffer.from(own.buffer, 0, own.byteLength) } as unknown as PNG,
     { colorType: 0, inputColorType: 0, bitDepth, inputHasAlpha: false },
   );
 }
 
 class PngStore extends BaseVolumeStore {
-  constructor(uri: string, meta: VolumeMeta, private readonly dir: string, private readonly files: string[]) {
+  constructor(
+    uri: string,
+    meta: VolumeMeta,
+    private readonly dir: string,
+    private readonly files: string[],
+    private readonly Png: PngClass,
+  ) {
     super(uri, 'png', meta, false);
   }
 
@@ -75,7 +87,7 @@ class PngStore extends BaseVolumeStore {
       if (isMissing(err)) throw new VolumeCorruptError(this.uri, name, 'slice file disappeared', { cause: err });
       throw err;
     }
-    const s = decode(this.uri, name, bytes);
+    const s = decode(this.Png, this.uri, name, bytes);
     if (s.width !== this.shape[2] || s.height !== this.shape[1] || s.dtype !== this.dtype) {
       throw new VolumeCorruptError(this.uri, name, `is ${s.height}x${s.width} ${s.dtype}, the stack is ${this.shape[1]}x${this.shape[2]} ${this.dtype}`);
     }
@@ -107,7 +119,7 @@ class PngStore extends BaseVolumeStore {
         pixels = (await this.slice(z)).pixels;
         copyRegion({ data: src, box: region }, { data: pixels, box: plane }, region);
       }
-      await writeFile(join(this.dir, this.files[z]), encode(width, height, pixels));
+      await writeFile(join(this.dir, this.files[z]), encode(this.Png, width, height, pixels));
     }
   }
 }
@@ -127,9 +139,10 @@ export async function openPng(loc: VolumeLocation, options?: OpenVolumeOptions):
   }
   const files = names.filter((f) => /\.png$/i.test(f)).sort(naturalCompare);
   if (files.length === 0) throw new VolumeNotFoundError(loc.uri, `no .png files in ${loc.path}`);
+  const Png = await loadPng();
   try {
-    const first = decode(loc.uri, files[0], await readFile(join(loc.path, files[0])));
-    return new PngStore(loc.uri, meta([files.length, first.height, first.width], first.dtype, options), loc.path, files);
+    const first = decode(Png, loc.uri, files[0], await readFile(join(loc.path, files[0])));
+    return new PngStore(loc.uri, meta([files.length, first.height, first.width], first.dtype, options), loc.path, files, Png);
   } catch (err) {
     if (err instanceof VolumeError) throw err;
     throw new VolumeCorruptError(loc.uri, files[0], (err as Error).message, { cause: err });
@@ -151,7 +164,8 @@ export async function createPng(loc: VolumeLocation, m: CreateVolumeMeta): Promi
   await mkdir(loc.path, { recursive: true });
   const digits = Math.max(4, String(pages - 1).length);
   const files = Array.from({ length: pages }, (_, z) => `${String(z).padStart(digits, '0')}.png`);
-  const zero = encode(width, height, m.dtype === 'uint16' ? new Uint16Array(width * height) : new Uint8Array(width * height));
+  const Png = await loadPng();
+  const zero = encode(Png, width, height, m.dtype === 'uint16' ? new Uint16Array(width * height) : new Uint8Array(width * height));
   for (const f of files) await writeFile(join(loc.path, f), zero);
-  return new PngStore(loc.uri, meta([...m.shape], m.dtype, m), loc.path, files);
+  return new PngStore(loc.uri, meta([...m.shape], m.dtype, m), loc.path, files, Png);
 }
