@@ -10,7 +10,7 @@
  * the CPU picks at load time.
  *
  * Exports (arguments are checked by the TypeScript wrapper, src/native/native-kernels.ts):
- *   convolveAxis(src, dst, Z, Y, X, axis, w, sym)   src any number typed array, dst Float64Array or Float32Array
+ *   convolveAxis(src, dst, Z, Y, X, axis, w, sym, z0, z1)   src any number typed array, dst Float64Array or Float32Array
  *   eigen3(zz, zy, zx, yy, yx, xx, o0, o1, o2)      all Float64Array of one length
  *   predictForest(x, F, K, T, roots, depths, nodes, value, out)   nodes: 16 bytes each (feature, threshold, left, right)
  *   interleave(columns, dst, column, F)             columns: 1-16 Float64Arrays, dst Float32Array
@@ -135,7 +135,9 @@ HOT static void store(const array_t *dst, size_t off, size_t len, const double *
 }
 
 /* convolve-axis.ts convolveAxis, from the line buffers on (`dst` may be `src`). Returns 0 when out of memory. */
-static int convolve_axis(const array_t *src, const array_t *dst, size_t Z, size_t Y, size_t X, int axis, const double *w, int r, int sym) {
+/* Along z only the output planes [z0, z1) are computed, into dst's planes 0 .. z1 - z0 - 1. */
+static int convolve_axis(const array_t *src, const array_t *dst, size_t Z, size_t Y, size_t X, int axis, const double *w, int r, int sym, size_t z0,
+                         size_t z1) {
   const size_t YX = Y * X;
   if (Z * YX == 0) return 1;
   if (axis == 2) {
@@ -178,9 +180,9 @@ static int convolve_axis(const array_t *src, const array_t *dst, size_t Z, size_
   for (size_t e0 = 0; e0 < YX; e0 += stripe) {
     const size_t len = YX - e0 < stripe ? YX - e0 : stripe;
     for (size_t t = 0; t < Z; t++) load(src, t * YX + e0, len, buf + t * len);
-    for (size_t o = 0; o < Z; o++) {
+    for (size_t o = z0; o < z1; o++) {
       filter_lines(buf, acc, len, len, o, map, w, r, sym);
-      store(dst, o * YX + e0, len, acc);
+      store(dst, (o - z0) * YX + e0, len, acc);
     }
   }
   free(map); free(buf); free(acc);
@@ -199,15 +201,18 @@ static napi_value fail(napi_env env, const char *message) {
 }
 
 static napi_value js_convolve_axis(napi_env env, napi_callback_info info) {
-  ARGS(8)
+  ARGS(10)
   array_t src, dst, w;
   if (!get_array(env, argv[0], &src) || !get_array(env, argv[1], &dst) || !get_array(env, argv[6], &w)) return fail(env, "convolveAxis: typed arrays expected");
   if (!numeric(src.type)) return fail(env, "convolveAxis: src must be a number typed array (not 64-bit integers)");
   if ((dst.type != napi_float64_array && dst.type != napi_float32_array) || w.type != napi_float64_array)
     return fail(env, "convolveAxis: dst must be a Float64Array or Float32Array, w a Float64Array");
   const size_t Z = (size_t)get_int(env, argv[2]), Y = (size_t)get_int(env, argv[3]), X = (size_t)get_int(env, argv[4]);
-  if (src.length < Z * Y * X || dst.length < Z * Y * X || w.length % 2 != 1) return fail(env, "convolveAxis: array lengths do not match the shape");
-  if (!convolve_axis(&src, &dst, Z, Y, X, (int)get_int(env, argv[5]), w.data, (int)(w.length / 2), (int)get_int(env, argv[7])))
+  const int axis = (int)get_int(env, argv[5]);
+  const int64_t z0 = get_int(env, argv[8]), z1 = get_int(env, argv[9]);
+  if (z0 < 0 || z1 < z0 || (size_t)z1 > Z || (axis != 0 && (z0 != 0 || (size_t)z1 != Z))) return fail(env, "convolveAxis: planes out of range");
+  if (src.length < Z * Y * X || dst.length < (size_t)(z1 - z0) * Y * X || w.length % 2 != 1) return fail(env, "convolveAxis: array lengths do not match the shape");
+  if (!convolve_axis(&src, &dst, Z, Y, X, axis, w.data, (int)(w.length / 2), (int)get_int(env, argv[7]), (size_t)z0, (size_t)z1))
     return fail(env, "convolveAxis: out of memory");
   return NULL;
 }

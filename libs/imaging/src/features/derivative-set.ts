@@ -58,8 +58,8 @@ function checkOrders(sigma: readonly [number, number, number], orders: readonly 
  * exactly (same passes, same order). An axis with sigma 0 is not filtered (order must be 0 there).
  *
  * `planes` `[a, b)` restricts the results to those planes of `input` (each result holds
- * `(b - a) * Y * X` values): the z pass runs on all of `input`, which is the planes' context,
- * the y and x passes on the planes alone. The values equal the whole input's there.
+ * `(b - a) * Y * X` values): every pass computes those planes only, the z pass reading the
+ * others as their context. The values equal the whole input's there.
  */
 export function gaussianDerivativeSet(
   input: NumericArray,
@@ -95,14 +95,14 @@ export function gaussianDerivativeSet(
   const results: Float64Array[] = new Array(orders.length);
   const zOrders = [...new Set(orders.map((o) => o[0]))];
   for (const oz of zOrders) {
-    // The z pass over all planes, then the planes [p0, p1) of it.
+    // The z pass of the planes [p0, p1) (the others are their context).
     const kz = kernel(0, oz);
     let whole: Float64Array | undefined;
     if (kz) {
-      whole = pool.take(Z * YX);
-      convolveAxis(input, whole, shape, 0, kz);
+      whole = pool.take(n);
+      convolveAxis(input, whole, shape, 0, kz, [p0, p1]);
     }
-    const afterZ = (whole ?? input).subarray(p0 * YX, p1 * YX) as NumericArray;
+    const afterZ = whole ?? (input.subarray(p0 * YX, p1 * YX) as NumericArray);
     const yOrders = [...new Set(orders.filter((o) => o[0] === oz).map((o) => o[1]))];
     for (const oy of yOrders) {
       const afterY = pass(afterZ, 1, oy);
@@ -138,8 +138,8 @@ const DIFFERENCE: readonly (readonly (readonly [number, number])[])[] = [
  * the input is reflected (the voxel itself, as the filters' `reflect` border). The values are
  * not those of the Gaussian derivatives (they approach them as sigma grows); they reach one
  * voxel further than the smoothing (see featureHalo). Results are Float64 volumes of the planes
- * `[a, b)` in the order of `orders`; the smoothing's z pass runs over all of `input`, its y and x
- * passes over the planes and one plane on either side.
+ * `[a, b)` in the order of `orders`; the smoothing is computed on the planes and one plane on
+ * either side.
  */
 export function differenceDerivativeSet(
   input: NumericArray,

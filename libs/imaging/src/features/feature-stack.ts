@@ -131,8 +131,8 @@ export function featureHalo(options: FeatureStackOptions = {}): [number, number,
 export interface FeatureStackTarget {
   /**
    * Compute the features of planes `[a, b)` of the input only; the other planes are their
-   * context (the features' reach along z, {@link featureHalo}). Only the z passes of the
-   * filters run over the context; the values equal the whole input's in those planes.
+   * context (the features' reach along z, {@link featureHalo}), which the z passes of the
+   * filters read; the values equal the whole input's in those planes.
    * Default: every plane.
    */
   readonly planes?: readonly [number, number];

@@ -1,4 +1,5 @@
 import type { FloatArray, NumericArray, Shape3 } from '../core/volume.types';
+import { ImagingOptionError } from '../errors/imaging-errors';
 import { nativeKernels } from '../native/native-kernels';
 
 /**
@@ -27,9 +28,16 @@ export function reflectIndexMap(n: number, r: number): Int32Array {
  * z), filtered there in float64 and stored into `dst` (rounded to its type, as scipy stores
  * into its output array between passes). Every inner loop walks memory contiguously. With the
  * native kernels the same loops run compiled (the same values).
+ *
+ * Along z, `planes` `[a, b)` computes those output planes only, into the first `b - a` planes
+ * of `dst` (the other planes of `src` are their context).
  */
-export function convolveAxis(src: NumericArray, dst: FloatArray, shape: Shape3, axis: 0 | 1 | 2, kernel: Float64Array): void {
+export function convolveAxis(src: NumericArray, dst: FloatArray, shape: Shape3, axis: 0 | 1 | 2, kernel: Float64Array, planes?: readonly [number, number]): void {
   const [Z, Y, X] = shape;
+  const [z0, z1] = planes ?? [0, Z];
+  if (!(Number.isInteger(z0) && Number.isInteger(z1) && 0 <= z0 && z0 <= z1 && z1 <= Z) || (axis !== 0 && (z0 !== 0 || z1 !== Z))) {
+    throw new ImagingOptionError(`convolveAxis: planes [${z0}, ${z1}) are not within the ${Z} planes, or the axis is not z`);
+  }
   if (Z * Y * X === 0) return;
   const r = (kernel.length - 1) >> 1;
   // Correlation weights: w[r + j] multiplies the sample at offset +j.
@@ -38,7 +46,7 @@ export function convolveAxis(src: NumericArray, dst: FloatArray, shape: Shape3, 
   const sym = symmetry(w, r);
   const native = nativeKernels();
   if (native) {
-    native.convolveAxis(src, dst, Z, Y, X, axis, w, sym);
+    native.convolveAxis(src, dst, Z, Y, X, axis, w, sym, z0, z1);
     return;
   }
   const YX = Y * X;
@@ -80,9 +88,9 @@ export function convolveAxis(src: NumericArray, dst: FloatArray, shape: Shape3, 
     const len = Math.min(stripe, YX - e0);
     for (let t = 0; t < Z; t++) buf.set(src.subarray(t * YX + e0, t * YX + e0 + len), t * len);
     const out = len === stripe ? acc : acc.subarray(0, len);
-    for (let o = 0; o < n; o++) {
+    for (let o = z0; o < z1; o++) {
       filterLines(buf, out, len, len, o, map, w, r, sym);
-      dst.set(out, o * YX + e0);
+      dst.set(out, (o - z0) * YX + e0);
     }
   }
 }

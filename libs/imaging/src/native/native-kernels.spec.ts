@@ -96,6 +96,31 @@ describe('native imaging kernels', () => {
     assert.equal(cases, 1440);
   });
 
+  it('convolveAxis along z on planes [a, b): those planes of the whole result, bit for bit, both ways; other axes refuse planes', () => {
+    const rand = prng(102);
+    const shape: Shape3 = [12, 7, 9];
+    const YX = 63;
+    const src = Float32Array.from({ length: 12 * YX }, () => rand());
+    const kernel = gaussianKernel1d(1.7, 1, 4);
+    const whole = new Float64Array(12 * YX);
+    convolveAxis(src, whole, shape, 0, kernel);
+    for (const [a, b] of [[0, 12], [3, 8], [0, 1], [11, 12], [5, 5]] as const) {
+      const { js, native } = both(() => {
+        const dst = new Float64Array((b - a) * YX);
+        convolveAxis(src, dst, shape, 0, kernel, [a, b]);
+        return dst;
+      });
+      assert.deepEqual(js, whole.subarray(a * YX, b * YX), `planes [${a}, ${b})`);
+      assert.deepEqual(native, js, `planes [${a}, ${b})`);
+    }
+    for (const kind of ['js', 'native'] as const) {
+      useImagingKernels(kind);
+      assert.throws(() => convolveAxis(src, whole, shape, 1, kernel, [0, 5]), /planes \[0, 5\) are not within the 12 planes, or the axis is not z/);
+      assert.throws(() => convolveAxis(src, whole, shape, 0, kernel, [4, 13]), ImagingOptionError);
+    }
+    useImagingKernels('auto');
+  });
+
   it('symmetricEigenvalues3: within 1e-10 of the TypeScript closed form (scaled by the largest eigenvalue), exact on diagonal matrices, NaN where a component is NaN or infinite', () => {
     const rand = prng(7);
     const n = 5000;

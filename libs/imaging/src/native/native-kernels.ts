@@ -9,7 +9,8 @@ import { ImagingOptionError } from '../errors/imaging-errors';
  * libm's acos/cos round within an ulp of V8's); tests run both and compare.
  */
 export interface NativeKernels {
-  convolveAxis(src: ArrayBufferView, dst: Float64Array | Float32Array, Z: number, Y: number, X: number, axis: number, w: Float64Array, sym: number): void;
+  /** Along z (axis 0) only output planes `[z0, z1)`, into `dst`'s first `z1 - z0` planes; other axes take `0, Z`. */
+  convolveAxis(src: ArrayBufferView, dst: Float64Array | Float32Array, Z: number, Y: number, X: number, axis: number, w: Float64Array, sym: number, z0: number, z1: number): void;
   eigen3(
     zz: Float64Array,
     zy: Float64Array,
