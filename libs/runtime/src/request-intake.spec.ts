@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { after, describe, it } from 'node:test';
 import { MSG_ID_HEADER, type BusMessage } from '@saber/bus';
 import { SweepRejected, SweepRequested } from '@saber/contracts';
 import type { EventPublisher } from './event-publisher';
-import { RequestRejection, takeRequest } from './request-intake';
+import { readRequestFile, RequestRejection, requestVolumeShape, takeRequest } from './request-intake';
 
 function message(text: string, headers: Record<string, string> = {}): BusMessage {
   const data = new TextEncoder().encode(text);
@@ -64,5 +67,31 @@ describe('takeRequest', () => {
     });
     await assert.rejects(t.take(message(JSON.stringify(valid))), /store down/);
     assert.deepEqual(t.published, []);
+  });
+});
+
+describe('readRequestFile and requestVolumeShape', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'request-intake-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const reject = (m: string) => new RequestRejection('not-found', m);
+
+  it('read inline text, an absolute or relative path, and reject a missing file with its path', async () => {
+    writeFileSync(join(dir, 'sweep.yml'), 'x: 1\n');
+    assert.deepEqual(await readRequestFile({ inline: 'y: 2', name: 'mine' }, 'study', reject), { text: 'y: 2', source: 'mine' });
+    assert.deepEqual(await readRequestFile({ inline: 'y: 2' }, 'study', reject), { text: 'y: 2', source: 'study' });
+    assert.deepEqual(await readRequestFile({ path: join(dir, 'sweep.yml') }, 'parameterization', reject), { text: 'x: 1\n', source: 'sweep.yml' });
+    assert.deepEqual(await readRequestFile({ path: relative(process.cwd(), join(dir, 'sweep.yml')) }, 'parameterization', reject), { text: 'x: 1\n', source: 'sweep.yml' });
+    const missing = join(dir, 'none.yml');
+    await assert.rejects(readRequestFile({ path: missing }, 'parameterization', reject), (e: RequestRejection) => e.reason === 'not-found' && e.message.startsWith(`cannot read the parameterization ${missing}: ENOENT`));
+  });
+
+  it('read the shape of a volume, and reject one that cannot be read', async () => {
+    // A (2, 3, 4) uint8 .npy file.
+    const header = "{'descr': '|u1', 'fortran_order': False, 'shape': (2, 3, 4), }";
+    const padded = header.padEnd(118 - 1, ' ') + '\n';
+    const npy = Buffer.concat([Buffer.from([0x93]), Buffer.from('NUMPY'), Buffer.from([1, 0]), Buffer.from([padded.length & 255, padded.length >> 8]), Buffer.from(padded, 'latin1'), Buffer.alloc(24)]);
+    writeFileSync(join(dir, 'v.npy'), npy);
+    assert.deepEqual(await requestVolumeShape(join(dir, 'v.npy'), reject), [2, 3, 4]);
+    await assert.rejects(requestVolumeShape(join(dir, 'none.npy'), reject), (e: RequestRejection) => e.reason === 'not-found' && e.message.startsWith('cannot read the shape of block.volume: '));
   });
 });

@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { basename, isAbsolute, resolve } from 'node:path';
 import { MSG_ID_HEADER, type BusMessage } from '@saber/bus';
 import type { Contract } from '@saber/contracts';
 import type { z } from 'zod';
@@ -56,5 +58,43 @@ export async function takeRequest<S extends z.ZodType>(msg: BusMessage, intake: 
     intake.log.warn(`${intake.what} ${requestId} rejected (${e.reason}): ${e.message}`);
     const rejection = { requestId, reason: e.reason, message: e.message, details: e.details, rejectedAt: new Date().toISOString() };
     await intake.publisher.publish(intake.rejected, rejection, { msgId: `${requestId}:rejected` });
+  }
+}
+
+/** A file a request names: its text inline, or a path on this machine (relative: to the working directory). */
+export interface RequestFileReference {
+  readonly inline?: string;
+  readonly path?: string;
+  /** How messages name it; default the file's name, or `what` for inline text. */
+  readonly name?: string;
+}
+
+/**
+ * The text of a file a request names, and how messages name it (`source`). A file that cannot
+ * be read is `reject(message)`, thrown (a {@link RequestRejection} with the service's reason).
+ */
+export async function readRequestFile(ref: RequestFileReference, what: string, reject: (message: string) => RequestRejection): Promise<{ text: string; source: string }> {
+  if (ref.inline !== undefined) return { text: ref.inline, source: ref.name ?? what };
+  const path = isAbsolute(ref.path!) ? ref.path! : resolve(ref.path!);
+  try {
+    return { text: await readFile(path, 'utf8'), source: ref.name ?? basename(path) };
+  } catch (e) {
+    throw reject(`cannot read the ${what} ${path}: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * The shape of the volume a request's `block.volume` names. A volume that cannot be read is
+ * `reject(message)`, thrown. `@saber/volume` is loaded on first use: its drivers are a slow import.
+ */
+export async function requestVolumeShape(uri: string, reject: (message: string) => RequestRejection): Promise<number[]> {
+  const { openVolume } = await import('@saber/volume');
+  try {
+    const store = await openVolume(uri);
+    const shape = [...store.shape];
+    await store.close();
+    return shape;
+  } catch (e) {
+    throw reject(`cannot read the shape of block.volume: ${(e as Error).message}`);
   }
 }

@@ -1,13 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { RequestRejection } from '@saber/runtime';
+import { readRequestFile, RequestRejection, requestVolumeShape } from '@saber/runtime';
 import type { SweepRejectReason, SweepRequested } from '@saber/contracts';
 import { CwlInputError, loadWorkflowReference, resolveInputs, workflowRejection, type LoadedProcess } from '@saber/cwl';
 import {
   SweepError, bindSweep, iterationInputs, parseBlockSection, parseParameterization, planSweep,
   type BlockSection, type Parameterization, type SweepBinding, type SweepPlan,
 } from '@saber/sweep';
-import { readFile } from 'node:fs/promises';
-import { basename, isAbsolute, resolve } from 'node:path';
 
 /** A request that cannot become a sweep; carries the reason published in sweep.rejected. */
 export class SweepRejection extends RequestRejection<SweepRejectReason> {
@@ -35,7 +33,7 @@ export interface PreparedSweep {
 export class SweepIntake {
   /** @throws SweepRejection */
   async prepare(request: SweepRequested): Promise<PreparedSweep> {
-    const parameterization = await this.readParameterization(request.parameterization);
+    const parameterization = await readRequestFile(request.parameterization, 'parameterization', (m) => new SweepRejection('parameterization-not-found', m));
     let parsed: Parameterization;
     try {
       parsed = parseParameterization(parameterization.text, { source: parameterization.source });
@@ -49,7 +47,7 @@ export class SweepIntake {
       if (!block) throw new SweepRejection('invalid-sweep', `invalid block section: ${issues.join('; ')}`, issues);
     }
     const volume = (block ?? parsed.block)?.volume;
-    const volumeShape = volume === undefined ? undefined : await this.volumeShape(volume);
+    const volumeShape = volume === undefined ? undefined : await requestVolumeShape(volume, (m) => new SweepRejection('volume-unreadable', m));
     let plan: SweepPlan;
     try {
       plan = planSweep(parsed, { ...(block ? { block } : {}), ...(volumeShape ? { volumeShape } : {}) });
@@ -70,29 +68,6 @@ export class SweepIntake {
       throw e;
     }
     return { parameterization, ...(block ? { block } : {}), ...(volumeShape ? { volumeShape } : {}), plan, binding, loaded };
-  }
-
-  private async readParameterization(ref: SweepRequested['parameterization']): Promise<{ text: string; source: string }> {
-    if (ref.inline !== undefined) return { text: ref.inline, source: ref.name ?? 'parameterization' };
-    const path = isAbsolute(ref.path!) ? ref.path! : resolve(ref.path!);
-    try {
-      return { text: await readFile(path, 'utf8'), source: ref.name ?? basename(path) };
-    } catch (e) {
-      throw new SweepRejection('parameterization-not-found', `cannot read the parameterization ${path}: ${(e as Error).message}`);
-    }
-  }
-
-  private async volumeShape(uri: string): Promise<number[]> {
-    // Loaded when used: the volume drivers (HDF5, TIFF, S3) are a slow import.
-    const { openVolume } = await import('@saber/volume');
-    try {
-      const store = await openVolume(uri);
-      const shape = [...store.shape];
-      await store.close();
-      return shape;
-    } catch (e) {
-      throw new SweepRejection('volume-unreadable', `cannot read the shape of block.volume: ${(e as Error).message}`);
-    }
   }
 
   private async loadWorkflow(ref: SweepRequested['workflow']): Promise<LoadedProcess> {

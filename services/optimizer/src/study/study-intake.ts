@@ -1,12 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { RequestRejection } from '@saber/runtime';
+import { readRequestFile, RequestRejection, requestVolumeShape } from '@saber/runtime';
 import type { StudyObjective, StudyRejectReason, StudyRequested } from '@saber/contracts';
 import { CwlInputError, loadWorkflowReference, resolveInputs, workflowRejection, type LoadedProcess } from '@saber/cwl';
 import { StudyDefinitionError, parseStudy, studyParameterization, trialInputs, uniformPoint, Rng, type StudySpec } from '@saber/optimize';
 import { SweepError, bindSweep, planSweep, type SweepBinding } from '@saber/sweep';
 import { randomInt } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { basename, isAbsolute, resolve } from 'node:path';
 import { describeReported, isReported, reportedMetrics } from './reported-metrics';
 
 /** A request that cannot become a study; carries the reason published in study.rejected. */
@@ -38,7 +36,7 @@ export interface PreparedStudy {
 export class StudyIntake {
   /** @throws StudyRejection */
   async prepare(request: StudyRequested): Promise<PreparedStudy> {
-    const study = await this.readStudy(request.study);
+    const study = await readRequestFile(request.study, 'study', (m) => new StudyRejection('study-not-found', m));
     let spec: StudySpec;
     try {
       spec = parseStudy(study.text, { source: study.source, ...(request.sampler ? { sampler: request.sampler } : {}) });
@@ -50,7 +48,7 @@ export class StudyIntake {
     const loaded = await this.loadWorkflow(request.workflow);
     const parameterization = studyParameterization(spec);
     const volume = spec.blocks?.block?.volume;
-    const volumeShape = volume === undefined ? undefined : await this.volumeShape(volume);
+    const volumeShape = volume === undefined ? undefined : await requestVolumeShape(volume, (m) => new StudyRejection('volume-unreadable', m));
     let binding: SweepBinding;
     let blockWeights: number[] | undefined;
     try {
@@ -80,29 +78,6 @@ export class StudyIntake {
       throw e;
     }
     return { study: { ...study, ...(request.sampler ? { sampler: request.sampler } : {}) }, spec, seed, binding, objective, ...(blockWeights ? { blockWeights } : {}), loaded };
-  }
-
-  private async readStudy(ref: StudyRequested['study']): Promise<{ text: string; source: string }> {
-    if (ref.inline !== undefined) return { text: ref.inline, source: ref.name ?? 'study' };
-    const path = isAbsolute(ref.path!) ? ref.path! : resolve(ref.path!);
-    try {
-      return { text: await readFile(path, 'utf8'), source: ref.name ?? basename(path) };
-    } catch (e) {
-      throw new StudyRejection('study-not-found', `cannot read the study file ${path}: ${(e as Error).message}`);
-    }
-  }
-
-  private async volumeShape(uri: string): Promise<number[]> {
-    // Loaded when used: the volume drivers (HDF5, TIFF, S3) are a slow import.
-    const { openVolume } = await import('@saber/volume');
-    try {
-      const store = await openVolume(uri);
-      const shape = [...store.shape];
-      await store.close();
-      return shape;
-    } catch (e) {
-      throw new StudyRejection('volume-unreadable', `cannot read the shape of block.volume: ${(e as Error).message}`);
-    }
   }
 
   private async loadWorkflow(ref: StudyRequested['workflow']): Promise<LoadedProcess> {
