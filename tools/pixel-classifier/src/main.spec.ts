@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { mulberry32 } from '@saber/imaging';
 import { openVolume } from '@saber/volume';
 import { runTool, writeOutput, type ToolIo } from '@saber/toolkit';
-import { main, MODEL_FORMAT } from './main';
+import { main, MODEL_FORMAT, MODEL_FORMAT_DIFFERENCES } from './main';
 
 const dir = mkdtempSync(join(tmpdir(), 'pixel-classifier-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -81,7 +81,8 @@ describe('pixel-classifier', () => {
     for (const derivatives of ['gaussian', 'differences']) {
       const mb = join(dir, `mb-${derivatives}.json`);
       await main(['train', '--image', join(dir, 'image.npy'), '--labels', join(dir, 'labels.npy'), '--model', mb, '--scales', '1,2', '--features', 'gaussian,laplacian,hessian', '--derivatives', derivatives, '--trees', '3', '--samples', '800'], io());
-      assert.equal(JSON.parse(readFileSync(mb, 'utf8')).features.derivatives, derivatives);
+      const written = JSON.parse(readFileSync(mb, 'utf8'));
+      assert.deepEqual([written.format, written.features.derivatives], [derivatives === 'gaussian' ? MODEL_FORMAT : MODEL_FORMAT_DIFFERENCES, derivatives]);
       await main(['predict', '--image', join(dir, 'image.npy'), '--model', mb, '--output', join(dir, 'whole.npy')], io());
       const whole = await openVolume(join(dir, 'whole.npy'));
       for (const box of [[1, 7, 3, 15, 5, 20], [0, 8, 0, 20, 0, 24], [6, 8, 18, 20, 0, 2]]) {
@@ -96,6 +97,12 @@ describe('pixel-classifier', () => {
       }
       await whole.close();
     }
+    // A /1 model that says differences (or a /2 that does not) is refused, not read as the other.
+    const forged = JSON.parse(readFileSync(join(dir, 'mb-differences.json'), 'utf8'));
+    writeFileSync(join(dir, 'forged.json'), JSON.stringify({ ...forged, format: MODEL_FORMAT }));
+    const refused = io();
+    assert.equal(await runTool(main, ['predict', '--image', join(dir, 'image.npy'), '--model', join(dir, 'forged.json'), '--output', join(dir, 'x.npy')], refused), 1);
+    assert.deepEqual(refused.errors, [`error: ${join(dir, 'forged.json')}: a ${MODEL_FORMAT} model must have derivatives gaussian, this one has "differences"`]);
     const unknown = io();
     assert.equal(await runTool(main, ['train', '--image', join(dir, 'image.npy'), '--labels', join(dir, 'labels.npy'), '--model', join(dir, 'x.json'), '--derivatives', 'sobel'], unknown), 2);
     assert.match(unknown.errors[0], /--derivatives.*sobel.*gaussian, differences/);

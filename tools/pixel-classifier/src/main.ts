@@ -55,12 +55,18 @@ import {
   type VolumeInput,
 } from '@saber/toolkit';
 
-/** Format tag of model files. */
+/** Format tag of model files whose features take Gaussian derivatives. */
 export const MODEL_FORMAT = 'saber-pixel-classifier/1';
+
+/**
+ * Format tag of model files whose features take central differences (`--derivatives
+ * differences`): readers of `/1` only would compute other features for them, so they refuse it.
+ */
+export const MODEL_FORMAT_DIFFERENCES = 'saber-pixel-classifier/2';
 
 /** A model file: the feature options, the class ids (in forest order) and the forest. */
 export interface PixelClassifierModel {
-  readonly format: typeof MODEL_FORMAT;
+  readonly format: typeof MODEL_FORMAT | typeof MODEL_FORMAT_DIFFERENCES;
   readonly features: FeatureStackOptions;
   /** Input channels (`--image` volumes); each gets the whole feature stack. */
   readonly channels: number;
@@ -327,7 +333,7 @@ async function train(o: TrainOptions, io: ToolIo): Promise<void> {
     });
     const forest = trainRandomForest(x, F, y, { trees: o.trees, maxDepth: o.maxDepth, minSamplesLeaf: o.minLeaf, seed: o.seed });
     const model: PixelClassifierModel = {
-      format: MODEL_FORMAT,
+      format: features.derivatives === 'differences' ? MODEL_FORMAT_DIFFERENCES : MODEL_FORMAT,
       features,
       channels: images.length,
       classes,
@@ -392,7 +398,14 @@ async function loadModel(path: string): Promise<PixelClassifierModel> {
   } catch (e) {
     throw new ToolInputError(`${path}: ${(e as Error).message}`);
   }
-  if (model?.format !== MODEL_FORMAT || !Array.isArray(model.classes)) throw new ToolInputError(`${path}: not a ${MODEL_FORMAT} model`);
+  const format = model?.format;
+  if ((format !== MODEL_FORMAT && format !== MODEL_FORMAT_DIFFERENCES) || !Array.isArray(model.classes)) {
+    throw new ToolInputError(`${path}: not a ${MODEL_FORMAT} or ${MODEL_FORMAT_DIFFERENCES} model`);
+  }
+  const derivatives = model.features?.derivatives ?? 'gaussian';
+  if ((format === MODEL_FORMAT_DIFFERENCES) !== (derivatives === 'differences')) {
+    throw new ToolInputError(`${path}: a ${format} model must have derivatives ${format === MODEL_FORMAT ? 'gaussian' : 'differences'}, this one has ${JSON.stringify(derivatives)}`);
+  }
   return model;
 }
 
