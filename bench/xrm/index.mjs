@@ -16,6 +16,7 @@
 // BENCH_XRM_BLOCK=128,256,256 give blocks of another shape (there: one per core on 256³).
 // Last line: `xrm: mvox_s_256=… mvox_s_512x512x256=… baseline_mvox_s_256=… … block=128 … goal_mvox_s=5`.
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
@@ -47,8 +48,8 @@ async function run(name, args) {
 
 mkdirSync(out, { recursive: true });
 const p = (name) => join(out, name);
-// The classifier is trained again when its options changed since it was made.
-const classifierArgs = JSON.stringify(CLASSIFIER);
+// The classifier is trained again when its options or the pixel classifier changed since it was made.
+const classifierArgs = JSON.stringify({ args: CLASSIFIER, tool: createHash('sha1').update(readFileSync(join(root, 'tools/pixel-classifier/dist/main.js'))).digest('hex') });
 if (!existsSync(p('classifier.json')) || !existsSync(p('classifier.args')) || readFileSync(p('classifier.args'), 'utf8') !== classifierArgs) {
   if (!existsSync(p('train.npy'))) await run('xrm-synth', ['--image', p('train.npy'), '--classes', p('train-classes.npy'), '--shape', '128,128,128', '--seed', '1000']);
   await run('pixel-classifier', ['train', '--image', p('train.npy'), '--labels', p('train-classes.npy'), '--model', p('classifier.json'), ...CLASSIFIER]);
