@@ -92,6 +92,19 @@ export function gaussianDerivativeSet(
     dst.set(src);
     return dst;
   };
+  if (orders.length === 1 && orders[0].every((k) => k === 0)) {
+    // Smoothing alone: the y and x passes run in place on the z pass's result (or a copy of
+    // the planes), so one array is touched instead of three.
+    const g = pool.take(n);
+    const kz = kernel(0, 0);
+    if (kz) convolveAxis(input, g, shape, 0, kz, [p0, p1]);
+    else g.set(input.subarray(p0 * YX, p1 * YX));
+    const ky = kernel(1, 0);
+    if (ky) convolveAxis(g, g, out, 1, ky);
+    const kx = kernel(2, 0);
+    if (kx) convolveAxis(g, g, out, 2, kx);
+    return [g];
+  }
   const results: Float64Array[] = new Array(orders.length);
   const zOrders = [...new Set(orders.map((o) => o[0]))];
   for (const oz of zOrders) {

@@ -51,6 +51,11 @@ describe('gaussianDerivativeSet', () => {
     const flat = all.filter((o) => o[0] === 0);
     const got2 = gaussianDerivativeSet(input, shape, [0, 0.8, 1.5], flat, 4);
     flat.forEach((order, k) => assert.deepEqual(got2[k], gaussianFilter(input, shape, [0, 0.8, 1.5], { order, dtype: 'float64' })));
+    // Smoothing alone (its passes run in place): the same values.
+    for (const sigma of [[1.2, 0.8, 1.5], [0, 0.8, 1.5], [1.1, 0, 0]] as const) {
+      assert.deepEqual(gaussianDerivativeSet(input, shape, sigma, [[0, 0, 0]], 4)[0], gaussianFilter(input, shape, sigma, { dtype: 'float64' }), `smoothing ${sigma}`);
+      assert.deepEqual(gaussianDerivativeSet(input, shape, sigma, [[0, 0, 0]], 4, new ScratchPool(), [1, 4])[0], (gaussianFilter(input, shape, sigma, { dtype: 'float64' }) as Float64Array).subarray(42, 4 * 42), `smoothing ${sigma} planes [1, 4)`);
+    }
     assert.throws(() => gaussianDerivativeSet(input, shape, [0, 1, 1], [[1, 0, 0]], 4), ImagingOptionError);
   });
 
