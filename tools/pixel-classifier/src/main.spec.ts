@@ -120,8 +120,9 @@ describe('pixel-classifier', () => {
 
   it('computes features in slabs of whole planes, or in y-x tiles when too few planes fit in --memory, with the same probabilities', async () => {
     // 20 x 30 x 34 voxels at --memory 1 (MiB): m.json (11 features) fits 6 whole planes, so slabs
-    // of 6, 6, 6 and 2 planes; m3.json (2 channels of 5) fits 3, fewer than the 4 planes of its
-    // z reach, so slabs of 4 planes in 2 x 2 tiles of 15 x 17 voxels (windows of 23 x 25).
+    // of 6 planes (the last one, planes 14-20, handing on 18-20); m3.json (2 channels of 5) fits
+    // 3, fewer than the 4 planes of its z reach, so slabs of 4 planes in 2 x 2 tiles of 15 x 17
+    // voxels (windows of 23 x 25).
     const big = [20, 30, 34] as const;
     const rand = mulberry32(9);
     const image = new Float32Array(big[0] * big[1] * big[2]).map((_, i) => ((i % 34) - 17) ** 2 + ((Math.floor(i / 34) % 30) - 15) ** 2 < 40 ? 0.3 + 0.1 * rand() : 0.7 + 0.1 * rand());

@@ -76,13 +76,16 @@ export interface PixelClassifierModel {
   readonly training: { readonly samples: number; readonly oobAccuracy?: number; readonly images: string[]; readonly labels: string };
 }
 
+/** Planes of a slab when its features fit in memory (8 measured best on a 10 M-voxel block). */
+const SLAB_PLANES = 8;
+
 /**
  * Memory (MiB) for the features of one slab or tile by default: the stack (4 bytes per
  * feature) and the float64 scratch volumes of the filters (about 15 per channel at a time),
  * per voxel of the slab's own planes. The features' reach along z is read around every slab
- * but only the z passes of the filters run over it, so thin slabs cost little extra, and
- * their memory is touched once for all slabs: on a VM where a page fault costs microseconds,
- * a smaller working set is faster. The tool's CWL asks for 8 GB.
+ * and only the z passes of the filters read it, so thin slabs cost little extra, and their
+ * memory is touched once for all slabs: on a VM where a page fault costs microseconds, a
+ * smaller working set is faster. The tool's CWL asks for 8 GB.
  */
 export const DEFAULT_MEMORY_MIB = 128;
 const budgetVoxels = (mib: number, features: number, channels: number): number => Math.floor((mib * 2 ** 20) / (channels * (4 * features + 120)));
@@ -131,9 +134,9 @@ async function forEachSlab(
   const wanted = Math.min(z1 - z0, Math.max(1, hz));
   const wholePlanes = Math.floor(budget / (Y * X));
   const tiled = wholePlanes < wanted;
-  // Slabs of about twice the z reach when they fit: thicker ones save a little z-pass work
-  // but touch more memory.
-  const planes = tiled ? wanted : Math.min(wholePlanes, Math.max(wanted, 2 * hz, 4));
+  // Thin slabs: the filters compute a slab's own planes only (the z passes read the context),
+  // so a thin slab wastes little, and its arrays touch less fresh memory.
+  const planes = tiled ? wanted : Math.min(wholePlanes, SLAB_PLANES);
   const side = tiled ? Math.max(16, Math.floor(Math.sqrt(budget / planes)) - 2 * Math.max(hy, hx)) : 0;
   // Whole planes are one tile; tiles split the planes evenly (at most `side` a side).
   const [tileY, tileX] = tiled ? [Math.ceil(Y / Math.ceil(Y / side)), Math.ceil(X / Math.ceil(X / side))] : [Y, X];
@@ -155,11 +158,14 @@ async function forEachSlab(
   const raws: NumericArray[] = [];
   for (let a = z0; a < z1; a += planes) {
     const b = Math.min(z1, a + planes);
-    const r0 = Math.max(0, a - hz);
+    // Every slab has one thickness, so one set of arrays serves all: the last one is shifted
+    // back over its predecessor (when there is one), and only its new planes are handed on.
+    const s0 = Math.max(z0, b - planes);
+    const r0 = Math.max(0, s0 - hz);
     const r1 = Math.min(Z, b + hz);
-    const own: [number, number] = [a - r0, b - r0];
+    const own: [number, number] = [s0 - r0, b - r0];
     for (let c = 0; c < C; c++) raws[c] = await inputs[c].readSlab(r0, r1, raws[c]);
-    const n = (b - a) * Y * X;
+    const n = (b - s0) * Y * X;
     let features: Float32Array;
     if (!tiled && C === 1) {
       features = stackOf(raws[0], [r1 - r0, Y, X], own);
@@ -177,10 +183,10 @@ async function forEachSlab(
           for (let c = 0; c < C; c++) {
             const region = tiled ? cropPlanes(raws[c], [TZ, Y, X], ry0, ry1, rx0, rx1) : raws[c];
             const tile = stackOf(region, [TZ, TY, TX], own);
-            for (let z = a; z < b; z++) {
+            for (let z = s0; z < b; z++) {
               for (let y = y0; y < y1; y++) {
-                const src = ((z - a) * TY + (y - ry0)) * TX + (x0 - rx0);
-                const dst = ((z - a) * Y + y) * X + x0;
+                const src = ((z - s0) * TY + (y - ry0)) * TX + (x0 - rx0);
+                const dst = ((z - s0) * Y + y) * X + x0;
                 if (C === 1) features.set(tile.subarray(src * F, (src + x1 - x0) * F), dst * F);
                 else for (let x = 0; x < x1 - x0; x++) features.set(tile.subarray((src + x) * F, (src + x + 1) * F), ((dst + x) * C + c) * F);
               }
@@ -189,7 +195,7 @@ async function forEachSlab(
         }
       }
     }
-    await fn({ z0: a, z1: b, features, count: F * C });
+    await fn({ z0: a, z1: b, features: features.subarray((a - s0) * Y * X * F * C), count: F * C });
   }
 }
 
@@ -446,10 +452,12 @@ async function predict(o: PredictOptions, io: ToolIo): Promise<void> {
       let channelOf: Uint8Array | Float32Array | undefined;
       await forEachSlab(images, z0, z1, model.features, async ({ z0: a, z1: b, features, count }) => {
         const n = (b - a) * plane;
-        if (probsOf?.length !== n * K) probsOf = new Float32Array(n * K);
-        const probs = plane === Y * X ? predictForest(forest, features, probsOf) : predictCrop(forest, features, count, b - a, [Y, X], [y0, y1, x0, x1], probsOf);
-        if (channelOf?.length !== n) channelOf = u8 ? new Uint8Array(n) : new Float32Array(n);
-        const v = channelOf;
+        // The last slab may hand on fewer planes: it takes the front of the arrays.
+        if (!probsOf || probsOf.length < n * K) probsOf = new Float32Array(n * K);
+        const probsInto = probsOf.subarray(0, n * K);
+        const probs = plane === Y * X ? predictForest(forest, features, probsInto) : predictCrop(forest, features, count, b - a, [Y, X], [y0, y1, x0, x1], probsInto);
+        if (!channelOf || channelOf.length < n) channelOf = u8 ? new Uint8Array(n) : new Float32Array(n);
+        const v = channelOf.subarray(0, n);
         // One loop per output type (a loop that writes both array types runs at half speed).
         const channel = (c: number): Uint8Array | Float32Array => {
           if (v instanceof Uint8Array) for (let i = 0, j = c; i < n; i++, j += K) v[i] = Math.round(probs[j] * 255);
