@@ -79,6 +79,9 @@ export interface PixelClassifierModel {
 /** Planes of a slab when its features fit in memory (8 measured best on a 10 M-voxel block). */
 const SLAB_PLANES = 8;
 
+/** Fewest planes of a slab of whole planes; when fewer fit in memory, slabs are cut into tiles. */
+const MIN_SLAB_PLANES = 4;
+
 /**
  * Memory (MiB) for the features of one slab or tile by default: the stack (4 bytes per
  * feature) and the float64 scratch volumes of the filters (about 15 per channel at a time),
@@ -131,7 +134,7 @@ async function forEachSlab(
   const C = inputs.length;
   const F = featureNames(options).length;
   const budget = budgetVoxels(memoryMiB, F, C);
-  const wanted = Math.min(z1 - z0, Math.max(1, hz));
+  const wanted = Math.min(z1 - z0, Math.max(1, Math.min(hz, MIN_SLAB_PLANES)));
   const wholePlanes = Math.floor(budget / (Y * X));
   const tiled = wholePlanes < wanted;
   // Thin slabs: the filters compute a slab's own planes only (the z passes read the context),
@@ -154,15 +157,18 @@ async function forEachSlab(
     return s;
   };
   let assembled: Float32Array | undefined;
-  // The slabs' raw planes: read into the previous slab's arrays when they have the length.
+  // The slabs' raw planes, read into the previous slab's arrays.
   const raws: NumericArray[] = [];
+  const window = Math.min(Z, planes + 2 * hz);
   for (let a = z0; a < z1; a += planes) {
     const b = Math.min(z1, a + planes);
     // Every slab has one thickness, so one set of arrays serves all: the last one is shifted
     // back over its predecessor (when there is one), and only its new planes are handed on.
     const s0 = Math.max(z0, b - planes);
-    const r0 = Math.max(0, s0 - hz);
-    const r1 = Math.min(Z, b + hz);
+    // Every slab's read window has one thickness too: at the volume's ends it is shifted
+    // inward (more context changes nothing), so its planes are read into one array.
+    const r0 = Math.min(Math.max(0, s0 - hz), Math.max(0, Z - window));
+    const r1 = Math.min(Z, r0 + window);
     const own: [number, number] = [s0 - r0, b - r0];
     for (let c = 0; c < C; c++) raws[c] = await inputs[c].readSlab(r0, r1, raws[c]);
     const n = (b - s0) * Y * X;

@@ -19,6 +19,27 @@ describe('npy driver', () => {
     it(`round-trips ${dtype}`, () => roundTrip(`npy://${dir}/${dtype}.npy`, { shape: [5, 9, 7], dtype }));
   }
 
+  it('reads boxes of short rows (span reads) one after the other and several at once, with the right values', async () => {
+    const shape = [6, 40, 50];
+    const data = Float32Array.from({ length: 6 * 40 * 50 }, (_, i) => i);
+    const w = await createVolume(`npy://${dir}/spans.npy`, { shape, dtype: 'float32' });
+    await w.write({ start: [0, 0, 0], stop: shape }, data);
+    await w.close();
+    const v = await openVolume(`npy://${dir}/spans.npy`);
+    const want = (z0: number, z1: number, x0: number, x1: number): number[] => {
+      const out: number[] = [];
+      for (let z = z0; z < z1; z++) for (let y = 0; y < 40; y++) for (let x = x0; x < x1; x++) out.push((z * 40 + y) * 50 + x);
+      return out;
+    };
+    const boxes = [[0, 2, 3, 20], [1, 6, 10, 45], [2, 4, 0, 49], [0, 6, 5, 6]] as const;
+    for (const [z0, z1, x0, x1] of boxes) {
+      assert.deepEqual(Array.from((await v.read({ start: [z0, 0, x0], stop: [z1, 40, x1] })) as Float32Array), want(z0, z1, x0, x1), `box ${[z0, z1, x0, x1]}`);
+    }
+    const together = await Promise.all(boxes.map(([z0, z1, x0, x1]) => v.read({ start: [z0, 0, x0], stop: [z1, 40, x1] })));
+    together.forEach((got, k) => assert.deepEqual(Array.from(got as Float32Array), want(boxes[k][0], boxes[k][1], boxes[k][2], boxes[k][3]), `box ${boxes[k]} read together with the others`));
+    await v.close();
+  });
+
   it('writes the header numpy writes (np.save of a (2, 3, 4) uint16 array)', () => {
     const header = Buffer.from(formatNpyHeader('uint16', [2, 3, 4]));
     assert.equal(header.length, 128);
