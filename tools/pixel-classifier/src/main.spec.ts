@@ -121,7 +121,7 @@ describe('pixel-classifier', () => {
   it('computes features in slabs of whole planes, or in y-x tiles when too few planes fit in --memory, with the same probabilities', async () => {
     // 20 x 30 x 34 voxels at --memory 1 (MiB): m.json (11 features) fits 6 whole planes, so slabs
     // of 6 planes (the last one, planes 14-20, handing on 18-20); m3.json (2 channels of 5) fits
-    // 3, fewer than the 4 planes of its z reach, so slabs of 4 planes in 2 x 2 tiles of 15 x 17
+    // 3, fewer than 4 (and than its z reach), so slabs of 4 planes in 2 x 2 tiles of 15 x 17
     // voxels (windows of 23 x 25).
     const big = [20, 30, 34] as const;
     const rand = mulberry32(9);

@@ -157,8 +157,9 @@ async function forEachSlab(
     return s;
   };
   let assembled: Float32Array | undefined;
-  // The slabs' raw planes, read into the previous slab's arrays.
+  // The slabs' raw planes, read into the previous slab's arrays, and the tiles' crops of them.
   const raws: NumericArray[] = [];
+  const crops: NumericArray[] = [];
   const window = Math.min(Z, planes + 2 * hz);
   for (let a = z0; a < z1; a += planes) {
     const b = Math.min(z1, a + planes);
@@ -187,7 +188,7 @@ async function forEachSlab(
           const [ry1, rx1] = [ry0 + winY, rx0 + winX];
           const [TZ, TY, TX] = [r1 - r0, ry1 - ry0, rx1 - rx0];
           for (let c = 0; c < C; c++) {
-            const region = tiled ? cropPlanes(raws[c], [TZ, Y, X], ry0, ry1, rx0, rx1) : raws[c];
+            const region = tiled ? (crops[c] = cropPlanes(raws[c], [TZ, Y, X], ry0, ry1, rx0, rx1, crops[c])) : raws[c];
             const tile = stackOf(region, [TZ, TY, TX], own);
             for (let z = s0; z < b; z++) {
               for (let y = y0; y < y1; y++) {
@@ -205,10 +206,14 @@ async function forEachSlab(
   }
 }
 
-/** Rows `[y0, y1)` and columns `[x0, x1)` of every plane of `data` (shape `(Z, Y, X)`), as a new array of its type. */
-function cropPlanes(data: NumericArray, [Z, Y, X]: readonly [number, number, number], y0: number, y1: number, x0: number, x1: number): NumericArray {
+/**
+ * Rows `[y0, y1)` and columns `[x0, x1)` of every plane of `data` (shape `(Z, Y, X)`), into
+ * `into` when it has the type and length, else into a new array of `data`'s type.
+ */
+function cropPlanes(data: NumericArray, [Z, Y, X]: readonly [number, number, number], y0: number, y1: number, x0: number, x1: number, into?: NumericArray): NumericArray {
   const w = x1 - x0;
-  const out = new (data.constructor as new (n: number) => NumericArray)(Z * (y1 - y0) * w);
+  const n = Z * (y1 - y0) * w;
+  const out = into?.constructor === data.constructor && into.length === n ? into : new (data.constructor as new (n: number) => NumericArray)(n);
   let o = 0;
   for (let z = 0; z < Z; z++) {
     for (let y = y0; y < y1; y++, o += w) {
