@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { mulberry32, segmentVessels } from '@saber/imaging';
 import { openVolume } from '@saber/volume';
 import { writeOutput, type ToolIo } from '@saber/toolkit';
 import { main } from './main';
@@ -37,5 +38,19 @@ describe('vessel-segment', () => {
     lines.length = 0;
     await main(['-i', join(dir, 'p.npy'), '-o', join(dir, 'v.npy'), '--threshold', '0.5', '--minimum', '100000'], io);
     assert.equal(lines[0], 'vessel_voxels: 0');
+  });
+
+  it('reads the map slab by slab (the last slab shifted back) and gives segmentVessels\' mask of the whole channel', async () => {
+    const rand = mulberry32(3);
+    const shape = [21, 9, 11] as const;
+    const n = 21 * 9 * 11;
+    const p = Float32Array.from({ length: 2 * n }, () => rand());
+    await writeOutput(join(dir, 'c.npy'), p, [2, ...shape]);
+    const io: ToolIo = { out: () => {}, err: () => {} };
+    await main(['-i', join(dir, 'c.npy'), '--channel', '1', '-o', join(dir, 'cv.npy'), '--threshold', '0.6', '--small-objects', '3', '--dilation', '3', '--minimum', '20', '--keep-cut'], io);
+    const v = await openVolume(join(dir, 'cv.npy'));
+    const got = await v.read();
+    await v.close();
+    assert.deepEqual(got, segmentVessels(p.subarray(n), [...shape], { threshold: 0.6, smallObjects: 3, dilation: 3, minimumSize: 20, keepCut: true }));
   });
 });

@@ -8,8 +8,8 @@
  * and `vessel_dice` with `--groundtruth`. Imports packages only (see README).
  */
 import { Command } from 'commander';
-import { countComponents, dice, segmentVessels } from '@saber/imaging';
-import { parseNumber, printMetric, readInput, runTool, ToolInputError, writeOutput, type ToolIo } from '@saber/toolkit';
+import { countComponents, dice, filterVesselMask, vesselThreshold, type NumericArray } from '@saber/imaging';
+import { openInput, parseNumber, printMetric, readInput, runTool, ToolInputError, writeOutput, type ToolIo } from '@saber/toolkit';
 
 interface Options {
   input: string;
@@ -23,9 +23,29 @@ interface Options {
   groundtruth?: string;
 }
 
+/** Planes of probabilities read at a time: the map is thresholded slab by slab, never held whole. */
+const SLAB_PLANES = 8;
+
 async function segment(o: Options, io: ToolIo): Promise<void> {
-  const { data, shape, input } = await readInput(o.input, o.channel === undefined ? {} : { channel: o.channel });
-  const mask = segmentVessels(data, shape, { threshold: o.threshold, smallObjects: o.smallObjects, dilation: o.dilation, minimumSize: o.minimum, keepCut: o.keepCut ?? false });
+  const options = { threshold: o.threshold, smallObjects: o.smallObjects, dilation: o.dilation, minimumSize: o.minimum, keepCut: o.keepCut ?? false };
+  const threshold = vesselThreshold(options);
+  const input = await openInput(o.input, o.channel === undefined ? {} : { channel: o.channel });
+  const shape = input.shape;
+  const [Z, Y, X] = shape;
+  const candidates = new Uint8Array(Z * Y * X);
+  try {
+    let slab: NumericArray | undefined;
+    for (let z0 = 0; z0 < Z; z0 += SLAB_PLANES) {
+      // The last slab is shifted back so that every slab fills one array.
+      const a = Math.max(0, Math.min(z0, Z - SLAB_PLANES));
+      const b = Math.min(Z, a + SLAB_PLANES);
+      slab = await input.readSlab(a, b, slab);
+      for (let i = 0, j = a * Y * X; i < slab.length; i++, j++) candidates[j] = slab[i] >= threshold ? 1 : 0;
+    }
+  } finally {
+    await input.close();
+  }
+  const mask = filterVesselMask(candidates, shape, options);
   await writeOutput(o.output, mask, shape, input.voxelSize);
   let voxels = 0;
   for (let i = 0; i < mask.length; i++) voxels += mask[i];

@@ -30,14 +30,31 @@ export interface SegmentVesselsOptions {
  */
 export function segmentVessels(probability: NumericArray, shape: Shape3, options: SegmentVesselsOptions = {}): Uint8Array {
   const n = checkVolume('probability', probability, shape);
+  const threshold = vesselThreshold(options);
+  const mask = new Uint8Array(n);
+  for (let i = 0; i < n; i++) mask[i] = probability[i] >= threshold ? 1 : 0;
+  return filterVesselMask(mask, shape, options);
+}
+
+/** The threshold of {@link SegmentVesselsOptions} (default 0.68), checked. */
+export function vesselThreshold(options: SegmentVesselsOptions = {}): number {
   const threshold = options.threshold ?? 0.68;
+  if (!Number.isFinite(threshold)) throw new ImagingOptionError(`threshold must be finite, got ${threshold}`);
+  return threshold;
+}
+
+/**
+ * {@link segmentVessels} after the threshold: `mask` is the 0/1 candidates (`p >= threshold`),
+ * e.g. thresholded slab by slab without holding the probabilities; it is overwritten and may be
+ * returned (with a dilation, a new array is).
+ */
+export function filterVesselMask(mask: Uint8Array, shape: Shape3, options: SegmentVesselsOptions = {}): Uint8Array {
+  checkVolume('mask', mask, shape);
+  vesselThreshold(options);
   const smallObjects = options.smallObjects ?? 100;
   const dilation = options.dilation ?? 3;
   const minimumSize = options.minimumSize ?? 4000;
-  if (!Number.isFinite(threshold)) throw new ImagingOptionError(`threshold must be finite, got ${threshold}`);
   if (!(dilation >= 1) || !Number.isFinite(dilation)) throw new ImagingOptionError(`dilation must be >= 1, got ${dilation}`);
-  const mask = new Uint8Array(n);
-  for (let i = 0; i < n; i++) mask[i] = probability[i] >= threshold ? 1 : 0;
   const keepCut = options.keepCut ?? false;
   // Both removals write over their own input (fresh memory costs a page fault per 4 KiB).
   const kept = removeSmallObjects(mask, shape, smallObjects, { keepCut, out: mask });
