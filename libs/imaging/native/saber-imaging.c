@@ -386,20 +386,23 @@ static napi_value js_interleave(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* ball-sum.ts diskSum: the disk (rows `dy`, half widths `w`) summed from row prefix sums, at every voxel of a plane. */
-HOT static void disk_sum(const double *restrict prefix, size_t Y, size_t X, const int32_t *dys, const int32_t *ws, size_t rows, double *restrict out) {
+/* ball-sum.ts diskSum and add, fused and row by row: each row of the disk (rows `dy`, half widths
+   `w`) summed from row prefix sums into `row` (the rows in order, as diskSum does for each voxel),
+   then added into the output planes `below` and `above` (either may be NULL). The same sums in the
+   same order as diskSum's whole-plane passes, without the plane-sized disk buffer. */
+HOT static void disk_sum_into(const double *restrict prefix, size_t Y, size_t X, const int32_t *dys, const int32_t *ws, size_t rows, double *restrict row,
+                              double *restrict below, double *restrict above) {
   const long P = (long)X + 1;
-  memset(out, 0, Y * X * sizeof(double));
-  for (size_t k = 0; k < rows; k++) {
-    const long dy = dys[k], w = ws[k];
-    const long y0 = dy < 0 ? -dy : 0;
-    const long y1 = (long)Y - dy < (long)Y ? (long)Y - dy : (long)Y;
-    const long L = (long)X < w ? (long)X : w;
-    const long R = (long)X - w - 1 > 0 ? (long)X - w - 1 : 0;
-    const long a = L < R ? L : R;
-    for (long y = y0; y < y1; y++) {
-      double *o = out + y * (long)X;
+  for (long y = 0; y < (long)Y; y++) {
+    memset(row, 0, X * sizeof(double));
+    for (size_t k = 0; k < rows; k++) {
+      const long dy = dys[k], w = ws[k];
+      if (y + dy < 0 || y + dy >= (long)Y) continue;
+      const long L = (long)X < w ? (long)X : w;
+      const long R = (long)X - w - 1 > 0 ? (long)X - w - 1 : 0;
+      const long a = L < R ? L : R;
       const double *r = prefix + (y + dy) * P;
+      double *o = row;
       for (long x = 0; x < a; x++) o[x] += r[x + w + 1] - r[0];
       if (L <= R) {
         for (long x = L; x < R; x++) o[x] += r[x + w + 1] - r[x - w];
@@ -409,11 +412,15 @@ HOT static void disk_sum(const double *restrict prefix, size_t Y, size_t X, cons
         for (long x = L; x < (long)X; x++) o[x] += r[X] - r[x - w];
       }
     }
+    if (below) {
+      double *restrict b = below + y * (long)X;
+      for (size_t x = 0; x < X; x++) b[x] += row[x];
+    }
+    if (above) {
+      double *restrict b = above + y * (long)X;
+      for (size_t x = 0; x < X; x++) b[x] += row[x];
+    }
   }
-}
-
-HOT static void add_into(double *restrict into, const double *restrict values, size_t n) {
-  for (size_t i = 0; i < n; i++) into[i] += values[i];
 }
 
 /* ball-sum.ts ballSumInto. Returns 0 when out of memory. */
@@ -425,8 +432,8 @@ static int ball_sum(const array_t *input, size_t Z, size_t Y, size_t X, const in
   int32_t *ddy = malloc((count + 1) * sizeof(int32_t)), *dw = malloc((count + 1) * sizeof(int32_t));
   size_t *start = calloc((size_t)Rz + 2, sizeof(size_t));
   double *acc = calloc(ring * YX, sizeof(double));
-  double *prefix = malloc(Y * P * sizeof(double)), *disk = malloc(YX * sizeof(double)), *line = malloc(X * sizeof(double));
-  int ok = ddy && dw && start && acc && prefix && disk && line;
+  double *prefix = malloc(Y * P * sizeof(double)), *row = malloc(X * sizeof(double)), *line = malloc(X * sizeof(double));
+  int ok = ddy && dw && start && acc && prefix && row && line;
   if (ok) {
     size_t at = 0;
     for (long d = 0; d <= Rz; d++) {
@@ -454,9 +461,8 @@ static int ball_sum(const array_t *input, size_t Z, size_t Y, size_t X, const in
         for (long d = 0; d <= Rz; d++) {
           const long below = (long)zz - d, above = (long)zz + d;
           if (below < 0 && above >= (long)Z) continue;
-          disk_sum(prefix, Y, X, ddy + start[d], dw + start[d], start[d + 1] - start[d], disk);
-          if (below >= 0) add_into(acc + (size_t)below % ring * YX, disk, YX);
-          if (d > 0 && above < (long)Z) add_into(acc + (size_t)above % ring * YX, disk, YX);
+          disk_sum_into(prefix, Y, X, ddy + start[d], dw + start[d], start[d + 1] - start[d], row, below >= 0 ? acc + (size_t)below % ring * YX : NULL,
+                        d > 0 && above < (long)Z ? acc + (size_t)above % ring * YX : NULL);
         }
       }
       /* Plane zz - Rz has now received every disk. */
@@ -467,7 +473,7 @@ static int ball_sum(const array_t *input, size_t Z, size_t Y, size_t X, const in
       memset(a, 0, YX * sizeof(double));
     }
   }
-  free(ddy); free(dw); free(start); free(acc); free(prefix); free(disk); free(line);
+  free(ddy); free(dw); free(start); free(acc); free(prefix); free(row); free(line);
   return ok;
 }
 
