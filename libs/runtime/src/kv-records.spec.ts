@@ -57,4 +57,56 @@ describe('KV records', () => {
       await bus.close();
     }
   });
+
+  it('modifies by read, change, compare-and-set: again on a conflict, nothing without a record or a change, and gives up after the retries', async () => {
+    const bus = new InProcessBus();
+    await bus.start();
+    try {
+      const store = new ThingStore(bus);
+      await store.create({ id: 't', items: [] });
+      const seen: string[][] = [];
+      let after = 0;
+      // The first change races another writer: it runs again on the record that writer left.
+      await store.modify('t', async (t) => {
+        seen.push([...t.items]);
+        if (seen.length === 1) {
+          const got = await store.get('t');
+          await store.update({ ...got!.record, items: ['other'] }, got!.revision);
+        }
+        t.items.push('mine');
+        return () => {
+          after++;
+        };
+      });
+      assert.deepEqual(seen, [[], ['other']]);
+      assert.equal(after, 1, 'what follows the write runs once, after the write that landed');
+      assert.deepEqual((await store.get('t'))?.record.items, ['other', 'mine']);
+      await store.modify('t', async (t) => {
+        t.items.push('dropped');
+        return undefined;
+      });
+      assert.deepEqual((await store.get('t'))?.record.items, ['other', 'mine'], 'undefined writes nothing');
+      let called = false;
+      await store.modify('missing', async () => {
+        called = true;
+        return () => {};
+      });
+      assert.equal(called, false);
+      let tries = 0;
+      const racing = store.modify(
+        't',
+        async () => {
+          tries++;
+          const got = await store.get('t');
+          await store.update({ ...got!.record, items: [...got!.record.items, 'x'] }, got!.revision);
+          return () => {};
+        },
+        2,
+      );
+      await assert.rejects(racing, KvConflictError);
+      assert.equal(tries, 3, 'the first try and 2 retries');
+    } finally {
+      await bus.close();
+    }
+  });
 });

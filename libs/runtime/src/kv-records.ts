@@ -73,6 +73,29 @@ export class KvRecordStore<T> {
     return (await this.kv()).update(kvKey(this.idOf(record)), encodeKvValue(record, this.compressAbove), revision);
   }
 
+  /**
+   * Read, change, compare-and-set: `change` gets the stored record, may change it (and publish
+   * what must precede the write), and returns what to do once the write has landed, or
+   * undefined to write nothing. When another writer got there first, everything runs again on
+   * the newer record, at most `retries` times. Nothing happens when there is no record.
+   */
+  async modify(id: string, change: (record: T) => Promise<(() => Promise<void> | void) | undefined>, retries = 20): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      const stored = await this.get(id);
+      if (!stored) return;
+      const after = await change(stored.record);
+      if (!after) return;
+      try {
+        await this.update(stored.record, stored.revision);
+      } catch (e) {
+        if (e instanceof KvConflictError && attempt < retries) continue;
+        throw e;
+      }
+      await after();
+      return;
+    }
+  }
+
   /** Ids of every stored record. */
   async ids(): Promise<string[]> {
     const keys = await (await this.kv()).keys();

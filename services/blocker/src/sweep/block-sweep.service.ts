@@ -2,7 +2,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { KvConflictError, MSG_ID_HEADER, type BusMessage } from '@saber/bus';
+import { MSG_ID_HEADER, type BusMessage } from '@saber/bus';
 import type { SaberConfig } from '@saber/config';
 import {
   MergeRequested, RunCompleted, RunFailed, RunRejected, RunRequested, SweepAccepted, SweepCompleted, SweepFailed, SweepProgress, SweepRejected,
@@ -180,23 +180,16 @@ export class BlockSweepService {
   }
 
   /** Applies a batch of changes to a sweep, publishes what they produced, then commits (retrying on CAS conflicts). */
-  private async commit(sweepId: string, changes: SweepChange[]): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      const stored = await this.store.get(sweepId);
-      if (!stored) return; // a run whose id merely looks like a sweep child
-      const record = stored.record;
-      if (record.status !== 'running') return;
+  private commit(sweepId: string, changes: SweepChange[]): Promise<void> {
+    // No record: a run whose id merely looks like a sweep child.
+    return this.store.modify(sweepId, async (record) => {
+      if (record.status !== 'running') return undefined;
       const outbox = this.apply(record, changes);
       await this.flush(record, outbox);
-      try {
-        await this.store.update(record, stored.revision);
-      } catch (e) {
-        if (e instanceof KvConflictError && attempt < 20) continue;
-        throw e;
-      }
-      if (record.status !== 'running') this.plans.delete(sweepId);
-      return;
-    }
+      return () => {
+        if (record.status !== 'running') this.plans.delete(sweepId);
+      };
+    });
   }
 
   private apply(record: SweepRecord, changes: SweepChange[]): Outbox {

@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { KvConflictError, MSG_ID_HEADER, type BusMessage } from '@saber/bus';
+import { MSG_ID_HEADER, type BusMessage } from '@saber/bus';
 import {
   RunCompleted, RunFailed, RunRejected, RunRequested, StudyAccepted, StudyCompleted, StudyFailed, StudyRejected, StudyRequested,
   StudyTrialCompleted, StudyTrialStarted, SweepFailed, SweepRejected, SweepRequested,
@@ -232,26 +232,19 @@ export class StudyService implements OnApplicationBootstrap {
   }
 
   /** Applies a batch of changes: publishes trial ends, commits (retrying on CAS conflicts), then publishes trial starts. */
-  private async commit(studyId: string, changes: StudyChange[]): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      const stored = await this.store.get(studyId);
-      if (!stored) return; // a run whose id merely looks like a trial's
-      const record = stored.record;
-      if (record.status !== 'running') return;
+  private commit(studyId: string, changes: StudyChange[]): Promise<void> {
+    // No record: a run whose id merely looks like a trial's.
+    return this.store.modify(studyId, async (record) => {
+      if (record.status !== 'running') return undefined;
       const compiled = this.compile(record);
       const outbox = this.apply(record, changes, compiled);
       const parent = contextFromTraceparent(record.traceparent);
       await this.publishEnds(record, outbox, compiled, parent);
-      try {
-        await this.store.update(record, stored.revision);
-      } catch (e) {
-        if (e instanceof KvConflictError && attempt < 20) continue;
-        throw e;
-      }
-      if (record.status !== 'running') this.compiled.delete(studyId);
-      await this.publishStarts(record, outbox, compiled, parent);
-      return;
-    }
+      return async () => {
+        if (record.status !== 'running') this.compiled.delete(studyId);
+        await this.publishStarts(record, outbox, compiled, parent);
+      };
+    });
   }
 
   private apply(record: StudyRecord, changes: StudyChange[], { spec, sampler }: Compiled): Outbox {
