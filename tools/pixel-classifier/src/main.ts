@@ -115,11 +115,11 @@ function zRange(slices: { start?: number; stop?: number } | undefined, Z: number
  * over it (featureStack's `planes`). `features` is valid during the call only: its array and
  * the filters' scratch are reused by the next slab.
  *
- * A slab is made of whole planes, about twice the z reach of them (at least 4, at most what
- * fits in `memoryMiB`), when at least the z reach of them fits, so that the z passes over the
- * reach cost at most three times their share. Otherwise (large planes: 512 x 512 at 128 MiB
- * fits 3) its features are computed in tiles along y and x, each with its own halo, and
- * assembled.
+ * A slab is made of {@link SLAB_PLANES} whole planes (fewer when fewer fit in `memoryMiB`),
+ * all slabs of one thickness (the last one shifted back over its predecessor, handing on only
+ * its new planes). When fewer than {@link MIN_SLAB_PLANES} whole planes (or the z reach, if
+ * smaller) fit (large planes: 512 x 512 at 128 MiB fits 3), its features are computed in tiles
+ * along y and x, each with its own halo, and assembled.
  */
 async function forEachSlab(
   inputs: readonly VolumeInput[],
@@ -148,14 +148,10 @@ async function forEachSlab(
   // so one set of scratch arrays serves every tile.
   const [winY, winX] = [Math.min(Y, tileY + 2 * hy), Math.min(X, tileX + 2 * hx)];
   const pool = new ScratchPool();
-  // Feature stacks by length: every tile has one window shape, so lengths differ only where
-  // slabs do (the last one may be thinner).
-  const stacks = new Map<number, Float32Array>();
-  const stackOf = (region: NumericArray, shape: [number, number, number], own: [number, number]): Float32Array => {
-    const s = featureStack(region, shape, options, { planes: own, pool, out: stacks.get((own[1] - own[0]) * shape[1] * shape[2] * F) }).data;
-    stacks.set(s.length, s);
-    return s;
-  };
+  // One feature stack for all: every slab has one thickness and every tile one window shape.
+  let stack: Float32Array | undefined;
+  const stackOf = (region: NumericArray, shape: [number, number, number], own: [number, number]): Float32Array =>
+    (stack = featureStack(region, shape, options, { planes: own, pool, out: stack }).data);
   let assembled: Float32Array | undefined;
   // The slabs' raw planes, read into the previous slab's arrays, and the tiles' crops of them.
   const raws: NumericArray[] = [];
@@ -457,8 +453,7 @@ async function predict(o: PredictOptions, io: ToolIo): Promise<void> {
     try {
       const F = featureNames(model.features).length * channels;
       if (model.forest.features !== F) throw new ToolInputError(`${o.model}: the forest expects ${model.forest.features} features, the feature options give ${F}`);
-      // The slabs' arrays are reused (all slabs but the last have one size): fresh memory
-      // costs a page fault per 4 KiB.
+      // The slabs' arrays are reused: fresh memory costs a page fault per 4 KiB.
       let probsOf: Float32Array | undefined;
       let channelOf: Uint8Array | Float32Array | undefined;
       await forEachSlab(images, z0, z1, model.features, async ({ z0: a, z1: b, features, count }) => {
