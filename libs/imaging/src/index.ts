@@ -43,7 +43,7 @@ export { detectionScores, type DetectionScores } from './metrics/detection-score
 export { centroidF1, type CentroidF1Options, type Point3 } from './metrics/centroid-f1';
 export { graphScores, type Edge, type GraphScoresOptions, type NodeId } from './metrics/graph-scores';
 export { removeSmallObjects, type RemoveSmallObjectsOptions } from './morphology/remove-small-objects';
-export { filterVesselMask, segmentVessels, vesselThreshold, type SegmentVesselsOptions } from './segmentation/segment-vessels';
+export { filterVesselMask, markVesselCandidates, segmentVessels, vesselThreshold, type SegmentVesselsOptions } from './segmentation/segment-vessels';
 export { symmetricEigenvalues2, symmetricEigenvalues3 } from './features/symmetric-eigenvalues';
 export { differenceDerivativeSet, gaussianDerivativeSet, ScratchPool, type Orders } from './features/derivative-set';
 export {

@@ -8,7 +8,7 @@
  * and `vessel_dice` with `--groundtruth`. Imports packages only (see README).
  */
 import { Command } from 'commander';
-import { countComponents, dice, filterVesselMask, vesselThreshold, type NumericArray } from '@saber/imaging';
+import { countComponents, dice, filterVesselMask, markVesselCandidates, vesselThreshold, type NumericArray } from '@saber/imaging';
 import { openInput, parseNumber, printMetric, readInput, runTool, ToolInputError, writeOutput, type ToolIo } from '@saber/toolkit';
 
 interface Options {
@@ -40,7 +40,7 @@ async function segment(o: Options, io: ToolIo): Promise<void> {
       const a = Math.max(0, Math.min(z0, Z - SLAB_PLANES));
       const b = Math.min(Z, a + SLAB_PLANES);
       slab = await input.readSlab(a, b, slab);
-      for (let i = 0, j = a * Y * X; i < slab.length; i++, j++) candidates[j] = slab[i] >= threshold ? 1 : 0;
+      markVesselCandidates(slab, threshold, candidates, a * Y * X);
     }
   } finally {
     await input.close();

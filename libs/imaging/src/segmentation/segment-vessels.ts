@@ -30,10 +30,14 @@ export interface SegmentVesselsOptions {
  */
 export function segmentVessels(probability: NumericArray, shape: Shape3, options: SegmentVesselsOptions = {}): Uint8Array {
   const n = checkVolume('probability', probability, shape);
-  const threshold = vesselThreshold(options);
   const mask = new Uint8Array(n);
-  for (let i = 0; i < n; i++) mask[i] = probability[i] >= threshold ? 1 : 0;
+  markVesselCandidates(probability, vesselThreshold(options), mask);
   return filterVesselMask(mask, shape, options);
+}
+
+/** Sets `mask[at + i]` to 1 where `probability[i] >= threshold`, else 0 (NaN included): the candidates of {@link segmentVessels}. */
+export function markVesselCandidates(probability: NumericArray, threshold: number, mask: Uint8Array, at = 0): void {
+  for (let i = 0, j = at; i < probability.length; i++, j++) mask[j] = probability[i] >= threshold ? 1 : 0;
 }
 
 /** The threshold of {@link SegmentVesselsOptions} (default 0.68), checked. */
@@ -44,8 +48,8 @@ export function vesselThreshold(options: SegmentVesselsOptions = {}): number {
 }
 
 /**
- * {@link segmentVessels} after the threshold: `mask` is the 0/1 candidates (`p >= threshold`),
- * e.g. thresholded slab by slab without holding the probabilities; it is overwritten and may be
+ * {@link segmentVessels} after the threshold: `mask` is the 0/1 candidates
+ * ({@link markVesselCandidates}), e.g. marked slab by slab without holding the probabilities; it is overwritten and may be
  * returned (with a dilation, a new array is).
  */
 export function filterVesselMask(mask: Uint8Array, shape: Shape3, options: SegmentVesselsOptions = {}): Uint8Array {
