@@ -18,6 +18,8 @@
  *   clearAndUpdate(work, corr, Z, Y, X, cz, cy, cx, clearDz, clearDy, clearDx, tDz, tDy, tHalfWidth, box, diff)   work Float32/64Array
  *   centralDifference(g, Z, Y, X, z0, planes, oz, oy, ox, out)   g and out Float64Array
  *   differenceFeatures(g, Z, Y, X, z0, planes, kinds, stack, column, F)   g Float64Array, stack Float32Array
+ *   labelMax(labels)                                labels Uint8/Uint8Clamped/Uint16/Uint32Array; returns the largest
+ *   mapLabels(ids, table, out)                      ids as labelMax, table and out Uint32Array; returns -1 or a bad id's index
  */
 #define NAPI_VERSION 8
 #include <node_api.h>
@@ -691,6 +693,67 @@ static napi_value js_central_difference(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* labeling/label-map.ts labelMax and mapLabels: one loop per label width, so each vectorizes. */
+#define LABEL_LOOPS(T, name)                                                                            \
+  HOT static uint32_t max_##name(const T *restrict s, size_t n) {                                       \
+    T m = 0;                                                                                            \
+    for (size_t i = 0; i < n; i++) m = s[i] > m ? s[i] : m;                                             \
+    return m;                                                                                           \
+  }                                                                                                     \
+  HOT static void map_##name(const T *restrict s, size_t n, const uint32_t *restrict t, uint32_t *restrict out) { \
+    for (size_t i = 0; i < n; i++) out[i] = s[i] ? t[s[i]] : 0;                                         \
+  }
+LABEL_LOOPS(uint8_t, u8)
+LABEL_LOOPS(uint16_t, u16)
+LABEL_LOOPS(uint32_t, u32)
+
+static int label_width(const array_t *a) {
+  switch (a->type) {
+    case napi_uint8_array:
+    case napi_uint8_clamped_array: return 1;
+    case napi_uint16_array: return 2;
+    case napi_uint32_array: return 4;
+    default: return 0;
+  }
+}
+
+static uint32_t label_max(const array_t *a) {
+  const int w = label_width(a);
+  return w == 1 ? max_u8(a->data, a->length) : w == 2 ? max_u16(a->data, a->length) : max_u32(a->data, a->length);
+}
+
+static napi_value js_label_max(napi_env env, napi_callback_info info) {
+  ARGS(1)
+  array_t a;
+  if (!get_array(env, argv[0], &a) || !label_width(&a)) return fail(env, "labelMax: Uint8, Uint16 or Uint32 labels expected");
+  napi_value r;
+  napi_create_uint32(env, label_max(&a), &r);
+  return r;
+}
+
+static napi_value js_map_labels(napi_env env, napi_callback_info info) {
+  ARGS(3)
+  array_t ids, table, out;
+  if (!get_array(env, argv[0], &ids) || !label_width(&ids) || !get_array(env, argv[1], &table) || !get_array(env, argv[2], &out) ||
+      table.type != napi_uint32_array || out.type != napi_uint32_array)
+    return fail(env, "mapLabels: Uint8, Uint16 or Uint32 ids and Uint32 table and out expected");
+  if (out.length != ids.length) return fail(env, "mapLabels: array lengths do not match");
+  napi_value r;
+  const int w = label_width(&ids);
+  /* Every id must index the table; the first that does not is reported and nothing is written. */
+  if (ids.length > 0 && label_max(&ids) >= table.length) {
+    size_t i = 0;
+    while ((w == 1 ? ((const uint8_t *)ids.data)[i] : w == 2 ? ((const uint16_t *)ids.data)[i] : ((const uint32_t *)ids.data)[i]) < table.length) i++;
+    napi_create_double(env, (double)i, &r);
+    return r;
+  }
+  if (w == 1) map_u8(ids.data, ids.length, table.data, out.data);
+  else if (w == 2) map_u16(ids.data, ids.length, table.data, out.data);
+  else map_u32(ids.data, ids.length, table.data, out.data);
+  napi_create_int32(env, -1, &r);
+  return r;
+}
+
 NAPI_MODULE_INIT() {
   static const struct { const char *name; napi_callback fn; } fns[] = {
     {"convolveAxis", js_convolve_axis},
@@ -701,6 +764,8 @@ NAPI_MODULE_INIT() {
     {"clearAndUpdate", js_clear_and_update},
     {"centralDifference", js_central_difference},
     {"differenceFeatures", js_difference_features},
+    {"labelMax", js_label_max},
+    {"mapLabels", js_map_labels},
   };
   for (size_t i = 0; i < sizeof(fns) / sizeof(fns[0]); i++) {
     napi_value f;

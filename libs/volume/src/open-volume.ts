@@ -15,7 +15,7 @@ import { createPng, openPng } from './drivers/png/png.driver';
 import { createPrecomputed, openPrecomputed } from './drivers/precomputed/precomputed.driver';
 import { createTiff, openTiff } from './drivers/tiff/tiff.driver';
 import { createZarr, openZarr } from './drivers/zarr/zarr.driver';
-import { VolumeBoundsError, VolumeDtypeError } from './errors/volume-errors';
+import { VolumeBoundsError, VolumeDtypeError, VolumeUnsupportedError } from './errors/volume-errors';
 import { openBlobStore } from './storage/open-blob-store';
 import { parseVolumeUri, type VolumeLocation } from './uri/parse-volume-uri';
 import type { CreateVolumeMeta, OpenVolumeOptions, VolumeAccessOptions, VolumeStore } from './volume.types';
@@ -58,6 +58,9 @@ function checkMeta(loc: VolumeLocation, meta: CreateVolumeMeta): void {
   }
   if (voxelSize !== undefined && (voxelSize.length !== shape.length || !voxelSize.every((v) => Number.isFinite(v) && v > 0))) {
     throw new VolumeBoundsError(loc.uri, `voxelSize must be ${shape.length} positive numbers, got ${JSON.stringify(voxelSize)}`);
+  }
+  if (meta.gzipLevel !== undefined && !(Number.isInteger(meta.gzipLevel) && meta.gzipLevel >= 1 && meta.gzipLevel <= 9)) {
+    throw new VolumeUnsupportedError(loc.uri, `gzipLevel must be an integer from 1 to 9, got ${JSON.stringify(meta.gzipLevel)}`);
   }
 }
 

@@ -97,6 +97,12 @@ export interface CreateVolumeMeta {
   voxelSize?: readonly number[];
   /** `gzip` (zarr, HDF5: default) or `raw` (precomputed: default; TIFF, PNG, npy: always). */
   compression?: 'gzip' | 'raw';
+  /**
+   * Gzip level of zarr chunks, 1 (fastest) to 9 (smallest). Default 5. Level 1 (numcodecs'
+   * default) deflates a mostly-background label chunk about twice as fast as 5, into a file
+   * about 1.8 times as large.
+   */
+  gzipLevel?: number;
   /** Precomputed layer type. Default: `segmentation` for uint32/uint64, else `image`. */
   kind?: VolumeKind;
   /** Replace an existing volume at the URI instead of failing with `VolumeExistsError`. */

@@ -49,6 +49,8 @@ export interface VolumeLabelSinkOptions {
   voxelSize?: Vec3;
   /** Replace an existing volume (default true: a merge run again overwrites its own result). */
   overwrite?: boolean;
+  /** Gzip level of zarr chunks (default the volume library's, 5). */
+  gzipLevel?: number;
 }
 
 /**
@@ -74,6 +76,7 @@ export class VolumeLabelSink implements LabelSink {
       chunkShape: this.options.chunkShape ? this.options.chunkShape.map((c, a) => Math.min(c, shape[a]!)) : undefined,
       voxelSize: this.options.voxelSize,
       overwrite: this.options.overwrite ?? true,
+      gzipLevel: this.options.gzipLevel,
     });
   }
 

@@ -1,4 +1,4 @@
-import type { LabelArray } from '@saber/imaging';
+import { labelMax, type LabelArray } from '@saber/imaging';
 import { InvalidLabelsError } from '../errors';
 
 /**
@@ -56,11 +56,13 @@ export function localize(labels: LabelArray, what: string, scratch?: Uint32Array
     return { ids, table: { kind: 'sparse', count: distinct.length, values: BigUint64Array.from(distinct) } };
   }
   let max = 0;
-  const integral = labels instanceof Uint8Array || labels instanceof Uint16Array || labels instanceof Uint32Array || labels instanceof Uint8ClampedArray;
-  for (let i = 0; i < n; i++) {
-    const v = labels[i]!;
-    if (!integral && !(v >= 0 && Number.isInteger(v))) throw new InvalidLabelsError(`${what}: label ${v} at voxel ${i} is not a non-negative integer`);
-    if (v > max) max = v;
+  if (labels instanceof Uint8Array || labels instanceof Uint16Array || labels instanceof Uint32Array || labels instanceof Uint8ClampedArray) max = labelMax(labels);
+  else {
+    for (let i = 0; i < n; i++) {
+      const v = labels[i]!;
+      if (!(v >= 0 && Number.isInteger(v))) throw new InvalidLabelsError(`${what}: label ${v} at voxel ${i} is not a non-negative integer`);
+      if (v > max) max = v;
+    }
   }
   if (max <= 2 * n + DENSE_SLACK) {
     return { ids: keepsLabels(labels) ? labels : toUint32(labels, scratch), table: { kind: 'dense', count: max } };
@@ -89,8 +91,7 @@ export function relocalize(labels: LabelArray, table: LocalIdTable, what: string
   const n = labels.length;
   if (table.kind === 'dense') {
     if (keepsLabels(labels) || labels instanceof Uint8ClampedArray) {
-      let max = 0;
-      for (let i = 0; i < n; i++) if (labels[i]! > max) max = labels[i]!;
+      const max = labelMax(labels);
       if (max > table.count) throw new InvalidLabelsError(`${what}: label ${max} was not there on the first read`);
       return keepsLabels(labels) ? labels : toUint32(labels, scratch);
     }

@@ -1,4 +1,4 @@
-import { neighborhood, UnionFind, type Connectivity } from '@saber/imaging';
+import { mapLabels, neighborhood, UnionFind, type Connectivity } from '@saber/imaging';
 import { IncompleteBlocksError, InvalidLabelsError } from '../errors';
 import { boxContains, boxGrow, boxShape, formatBox, type BlockGrid, type Vec3 } from '../grid/block-grid';
 import { BoundaryStore, shellBox } from './boundary-store';
@@ -201,16 +201,13 @@ export async function stitchLabels(grid: BlockGrid, source: BlockLabelSource, si
   for (let b = 0; b < total; b++) {
     const block = grid.block(b);
     const table = tables[b]!;
-    // Dense unsigned labels are their own ids, checked against the first read in the loop below.
+    // Dense unsigned labels are their own ids, checked against the first read by mapLabels.
     const ids = table.kind === 'dense' && keepsLabels(labels) ? labels : relocalize(labels, table, `block ${b}`, scratch);
     const offset = offsets[b]!;
-    const max = table.count;
     const out = buffer.subarray(0, ids.length);
-    for (let i = 0; i < ids.length; i++) {
-      const l = ids[i]!;
-      if (l > max) throw new InvalidLabelsError(`block ${b}: label ${l} was not there on the first read`);
-      out[i] = l === 0 ? 0 : finalId[offset + l]!;
-    }
+    // Local id l is global id offset + l: the table's window from offset (its first entry is never read).
+    const bad = mapLabels(ids, finalId.subarray(offset, offset + table.count + 1), out);
+    if (bad >= 0) throw new InvalidLabelsError(`block ${b}: label ${ids[bad]} was not there on the first read`);
     const next = b + 1 < total ? grid.block(b + 1) : undefined;
     const [, read] = await Promise.all([sink.write(block.core, out), next && source.read(next, next.core)]);
     if (read) labels = read;

@@ -13,6 +13,7 @@ import { convolveAxis } from '../filters/convolve-axis';
 import { gaussianKernel1d } from '../filters/gaussian-kernel';
 import { ballRuns, ballSumInto } from '../matching/ball-sum';
 import { detectCells } from '../matching/detect-cells';
+import { labelMax, mapLabels, type UnsignedLabels } from '../labeling/label-map';
 import { bruteBallSum } from '../testing/brute-force-extra';
 import { prng, randomShape } from '../testing/fixtures';
 import { nativeKernels, useImagingKernels } from './native-kernels';
@@ -276,5 +277,37 @@ describe('native imaging kernels', () => {
       assert.deepEqual(over.native, over.js, `trial ${trial} overwrite: cells and cleared map (Float32 work)`);
       assert.deepEqual(over.native.cells, d.js.cells, `trial ${trial} overwrite`);
     }
+  });
+  it('labelMax and mapLabels: the same maxima and mapped labels as the TypeScript loops, and the same first bad id', () => {
+    const rand = prng(41);
+    const kinds = [Uint8Array, Uint8ClampedArray, Uint16Array, Uint32Array] as const;
+    for (let trial = 0; trial < 24; trial++) {
+      const Ctor = kinds[trial % kinds.length]!;
+      const n = 1 + Math.floor(rand() * 3000);
+      const top = 1 + Math.floor(rand() * (Ctor === Uint32Array ? 70000 : Ctor === Uint16Array ? 3000 : 200));
+      const ids: UnsignedLabels = new Ctor(n);
+      // Mostly background, as label volumes are; the last trials put one id past the table.
+      for (let i = 0; i < n; i++) ids[i] = rand() < 0.6 ? 0 : Math.floor(rand() * top);
+      const table = new Uint32Array(top).map(() => Math.floor(rand() * 0xffffffff));
+      const brokenAt = trial >= 16 ? Math.floor(rand() * n) : -1;
+      if (brokenAt >= 0) ids[brokenAt] = top + (trial % 3);
+      let max = 0;
+      for (const v of ids) max = Math.max(max, v);
+      const expected = new Uint32Array(n).map((_, i) => (ids[i] === 0 ? 0 : table[ids[i]!]!));
+      let firstBad = -1;
+      for (let i = 0; i < n && firstBad < 0; i++) if (ids[i]! >= top) firstBad = i;
+      const r = both(() => {
+        const out = new Uint32Array(n);
+        return { max: labelMax(ids), bad: mapLabels(ids, table, out), out };
+      });
+      for (const [kind, got] of Object.entries(r)) {
+        assert.equal(got.max, max, `trial ${trial} ${kind} labelMax`);
+        assert.equal(got.bad, firstBad, `trial ${trial} ${kind} first id past the table`);
+        assert.deepEqual(got.out, firstBad < 0 ? expected : new Uint32Array(n), `trial ${trial} ${kind} mapped labels`);
+      }
+    }
+    assert.equal(labelMax(new Uint16Array(0)), 0);
+    assert.throws(() => labelMax(new Float32Array(3) as never), /labelMax: labels must be a Uint8Array, Uint8ClampedArray, Uint16Array or Uint32Array, got Float32Array/);
+    assert.throws(() => mapLabels(new Uint8Array(3), new Uint32Array(2), new Uint32Array(2)), /mapLabels: out holds 2 labels, ids 3/);
   });
 });

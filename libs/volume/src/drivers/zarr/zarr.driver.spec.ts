@@ -86,6 +86,22 @@ describe('zarr driver', () => {
     assert.deepEqual([...gunzipSync(await readFile(join(dir, 'gz.zarr', 'c', '0', '0', '0')))], [1, 2, 3, 4, 5, 6, 7, 8]);
   });
 
+  it('writes chunks at the gzip level asked for (zarr.json names it), and refuses a level outside 1-9', async () => {
+    const data = Uint32Array.from({ length: 4 * 8 * 8 }, (_, i) => (i % 7 === 0 ? 3 : 0));
+    for (const level of [1, 9]) {
+      const v = await createVolume(`zarr://${dir}/level-${level}.zarr`, { shape: [4, 8, 8], dtype: 'uint32', chunkShape: [4, 8, 8], gzipLevel: level });
+      await v.write({ start: [0, 0, 0], stop: [4, 8, 8] }, data);
+      await v.close();
+      const meta = JSON.parse(await readFile(join(dir, `level-${level}.zarr`, 'zarr.json'), 'utf8'));
+      assert.deepEqual(meta.codecs[1], { name: 'gzip', configuration: { level } });
+      assert.deepEqual(await readFile(join(dir, `level-${level}.zarr`, 'c', '0', '0', '0')), gzipSync(Buffer.from(data.buffer), { level }));
+      assert.deepEqual(await (await openVolume(`zarr://${dir}/level-${level}.zarr`)).read(), data);
+    }
+    for (const gzipLevel of [0, 10, 2.5]) {
+      await assert.rejects(createVolume(`zarr://${dir}/bad-level.zarr`, { shape: [2, 2, 2], dtype: 'uint8', gzipLevel }), new RegExp(`gzipLevel must be an integer from 1 to 9, got ${gzipLevel}`));
+    }
+  });
+
   it('stores chunks a write covers whole with the bytes zarrita writes for them (gzip and raw), and the cut ones through zarrita', async () => {
     const data = Uint16Array.from({ length: 5 * 8 * 6 }, (_, i) => (i * 37) % 1000);
     for (const compression of ['gzip', 'raw'] as const) {

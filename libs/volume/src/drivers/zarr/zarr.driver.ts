@@ -196,7 +196,7 @@ export async function openZarr(loc: VolumeLocation, blobs: BlobStore, options?: 
   return new ZarrStore(loc.uri, toMeta(loc.uri, arr, options?.voxelSize), zarr, arr, blobs);
 }
 
-/** Creates a zarr v3 array: gzip (level 5) by default, fill value 0. */
+/** Creates a zarr v3 array: gzip (level `gzipLevel`, default 5) by default, fill value 0. */
 export async function createZarr(loc: VolumeLocation, blobs: BlobStore, m: CreateVolumeMeta): Promise<ZarrStore> {
   const zarr = await loadZarrita();
   if (await blobs.exists()) {
@@ -206,7 +206,8 @@ export async function createZarr(loc: VolumeLocation, blobs: BlobStore, m: Creat
   const ndim = m.shape.length;
   const codecs = [{ name: 'bytes', configuration: { endian: 'little' } }];
   const gzip = (m.compression ?? 'gzip') === 'gzip';
-  if (gzip) codecs.push({ name: 'gzip', configuration: { level: DEFAULT_GZIP_LEVEL } } as never);
+  const level = m.gzipLevel ?? DEFAULT_GZIP_LEVEL;
+  if (gzip) codecs.push({ name: 'gzip', configuration: { level } } as never);
   const arr = (await zarr.create(zarr.root(new BlobAdapter(blobs)), {
     shape: [...m.shape],
     chunkShape: [...(m.chunkShape ?? m.shape.map((s) => Math.min(64, s)))],
@@ -217,6 +218,6 @@ export async function createZarr(loc: VolumeLocation, blobs: BlobStore, m: Creat
     attributes: { voxel_size: [...(m.voxelSize ?? new Array<number>(ndim).fill(1))], voxel_unit: 'nanometer' },
   })) as unknown as ZarrArray;
   // Whole chunks are stored directly only where their bytes are the memory as it is (little endian).
-  const own = endianness() === 'LE' ? { gzipLevel: gzip ? DEFAULT_GZIP_LEVEL : undefined } : undefined;
+  const own = endianness() === 'LE' ? { gzipLevel: gzip ? level : undefined } : undefined;
   return new ZarrStore(loc.uri, toMeta(loc.uri, arr), zarr, arr, blobs, own);
 }
