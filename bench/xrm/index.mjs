@@ -67,6 +67,13 @@ if (!existsSync(p('classifier.json')) || !existsSync(p('classifier.args')) || re
   writeFileSync(p('classifier.args'), classifierArgs);
 }
 
+// Dirty pages of earlier runs (a 512 run writes about 1.5 GB of block results) are written back
+// before each timed run, not during it: the kernel's writeback took CPU from the next run, whose
+// time then drifted by up to 35 % from one run to the next.
+function settle() {
+  if (process.platform !== 'win32') spawnSync('sync');
+}
+
 const results = [];
 for (const key of picked) {
   const shape = SIZES[key];
@@ -78,6 +85,7 @@ for (const key of picked) {
   writeFileSync(p(`job-${name}.yml`), `image: {class: File, path: image-${name}.npy}\nclassifier: {class: File, path: classifier.json}\nmax_cells: 5000\n`);
   writeFileSync(p(`sweep-${name}.yml`), `block: {bounds: {stop: [${shape.join(', ')}]}, size: [${BLOCK.join(', ')}], halo: [24, 24, 24], inputs: {box: box, halo_box: halo_box}}\n`);
 
+  settle();
   const t0 = performance.now();
   const r = spawnSync(
     process.execPath,
@@ -93,6 +101,7 @@ for (const key of picked) {
   console.log(`${name}: saber ${sweep.total} blocks in ${saberSeconds.toFixed(1)} s (${(voxels / 1e6 / saberSeconds).toFixed(2)} MVox/s; ${sweep.costSeconds.toFixed(1)} tool-seconds), ${cells} cells`);
 
   if (baseline) {
+    settle();
     const t1 = performance.now();
     const stage = {};
     const timed = async (label, fn) => {
