@@ -1,19 +1,21 @@
 #!/usr/bin/env node
 // bench:xrm — throughput of the canonical XRM pipeline (issue 5) in MVox/s on synthetic volumes of
 // 256³ and 512×512×256 (z × y × x = 256 × 512 × 512):
-//   saber:     `saber deploy workflows/xrm/xrm-block.cwl` embedded, blocks of 128³ with a halo of
-//              24 (as the demo; BENCH_XRM_BLOCK below), every block a run of 4 tool processes,
-//              then the merger; wall time from the command's start to its exit, services'
-//              start-up included;
+//   saber:     `saber deploy workflows/xrm/xrm-block.cwl` embedded, one block per core with a
+//              halo of 24 (BENCH_XRM_BLOCK below), every block a run of 4 tool processes, then
+//              the merger; wall time from the command's start to its exit, services' start-up
+//              included;
 //   baseline:  in the same run, the same four tools called one after the other in this process
 //              on the whole volume (one thread), as a script without SABER would.
 // The classifier is the demo's (11 features with central-difference Hessians, 4 trees, trained on a
 // 128³ volume of seed 1000).
 // Volumes and the classifier are made once and kept under tmp/bench-xrm/.
 // BENCH_XRM_SIZES=256,512 picks sizes (default both); BENCH_XRM_BASELINE=0 skips the baseline;
-// BENCH_XRM_BLOCK=256 sets the block edge (default 128, the demo's; the halo stays 24, so larger
-// blocks recompute less of it: a 128³ block reads up to 176³ voxels); z,y,x edges such as
-// BENCH_XRM_BLOCK=128,256,256 give blocks of another shape (there: one per core on 256³).
+// BENCH_XRM_BLOCK: `per-core` (default) cuts the volume's longest axis (ties: the earlier axis,
+// whose blocks are read more contiguously) into one block per core: 128,256,256 for 256³ and
+// 256,256,512 for 256×512×512 on two cores. An edge (BENCH_XRM_BLOCK=128: the demo's blocks; the
+// halo stays 24, so smaller blocks recompute more of it: a 128³ block reads up to 176³ voxels) or
+// z,y,x edges (BENCH_XRM_BLOCK=256,512,256) give other layouts.
 // Last line: `xrm: mvox_s_256=… mvox_s_512x512x256=… baseline_mvox_s_256=… … block=128 … goal_mvox_s=5`.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -41,10 +43,17 @@ const out = join(root, 'tmp/bench-xrm');
 const SIZES = { 256: [256, 256, 256], 512: [256, 512, 512] };
 const picked = (process.env.BENCH_XRM_SIZES ?? '256,512').split(',');
 const baseline = process.env.BENCH_XRM_BASELINE !== '0';
-const BLOCK = (process.env.BENCH_XRM_BLOCK ?? '128').split(',').map(Number);
-if (BLOCK.length === 1) BLOCK.push(BLOCK[0], BLOCK[0]);
-if (BLOCK.length !== 3 || !BLOCK.every((b) => Number.isInteger(b) && b >= 32)) {
-  throw new Error(`BENCH_XRM_BLOCK: an edge or z,y,x edges, integers >= 32, got ${process.env.BENCH_XRM_BLOCK}`);
+const BLOCK_SPEC = process.env.BENCH_XRM_BLOCK ?? 'per-core';
+const FIXED = BLOCK_SPEC === 'per-core' ? undefined : BLOCK_SPEC.split(',').map(Number);
+if (FIXED?.length === 1) FIXED.push(FIXED[0], FIXED[0]);
+if (FIXED && (FIXED.length !== 3 || !FIXED.every((b) => Number.isInteger(b) && b >= 32))) {
+  throw new Error(`BENCH_XRM_BLOCK: per-core, an edge or z,y,x edges, integers >= 32, got ${BLOCK_SPEC}`);
+}
+/** The block edges for a volume: the fixed ones, or its longest axis cut into one block per core. */
+function blockFor(shape) {
+  if (FIXED) return FIXED;
+  const axis = shape.indexOf(Math.max(...shape));
+  return shape.map((s, a) => (a === axis ? Math.ceil(s / cpus().length) : s));
 }
 const CLASSIFIER = ['--scales', '1,2.5', '--features', 'gaussian,laplacian,hessian', '--derivatives', 'differences', '--trees', '4', '--max-depth', '12'];
 // xrm-block.cwl's defaults, for the baseline.
@@ -83,7 +92,8 @@ for (const key of picked) {
   const image = p(`image-${name}.npy`);
   if (!existsSync(image)) await run('xrm-synth', ['--image', image, '--shape', shape.join(','), '--seed', '1']);
   writeFileSync(p(`job-${name}.yml`), `image: {class: File, path: image-${name}.npy}\nclassifier: {class: File, path: classifier.json}\nmax_cells: 5000\n`);
-  writeFileSync(p(`sweep-${name}.yml`), `block: {bounds: {stop: [${shape.join(', ')}]}, size: [${BLOCK.join(', ')}], halo: [24, 24, 24], inputs: {box: box, halo_box: halo_box}}\n`);
+  const block = blockFor(shape);
+  writeFileSync(p(`sweep-${name}.yml`), `block: {bounds: {stop: [${shape.join(', ')}]}, size: [${block.join(', ')}], halo: [24, 24, 24], inputs: {box: box, halo_box: halo_box}}\n`);
 
   settle();
   const t0 = performance.now();
@@ -97,8 +107,8 @@ for (const key of picked) {
   const sweep = JSON.parse(r.stdout);
   writeFileSync(p(`deploy-${name}.json`), r.stdout); // the sweep's summary, for a closer look
   const cells = sweep.merged[0].results.find((m) => m.output === 'cells').count;
-  const row = { name, voxels, blocks: sweep.total, cells, saberSeconds, toolSeconds: sweep.costSeconds };
-  console.log(`${name}: saber ${sweep.total} blocks in ${saberSeconds.toFixed(1)} s (${(voxels / 1e6 / saberSeconds).toFixed(2)} MVox/s; ${sweep.costSeconds.toFixed(1)} tool-seconds), ${cells} cells`);
+  const row = { name, voxels, block, blocks: sweep.total, cells, saberSeconds, toolSeconds: sweep.costSeconds };
+  console.log(`${name}: saber ${sweep.total} blocks of ${block.join(' × ')} in ${saberSeconds.toFixed(1)} s (${(voxels / 1e6 / saberSeconds).toFixed(2)} MVox/s; ${sweep.costSeconds.toFixed(1)} tool-seconds), ${cells} cells`);
 
   if (baseline) {
     settle();
@@ -131,4 +141,4 @@ const kv = results.flatMap((r) => {
   if (r.baselineSeconds) m.push(`baseline_mvox_s_${tag}=${(r.voxels / 1e6 / r.baselineSeconds).toFixed(2)}`, `ratio_${tag}=${(r.baselineSeconds / r.saberSeconds).toFixed(2)}`);
   return m;
 });
-console.log(`xrm: ${kv.join(' ')} block=${BLOCK.join('x')} cores=${cpus().length} goal_mvox_s=5`);
+console.log(`xrm: ${kv.join(' ')} block=${FIXED ? FIXED.join('x') : 'per-core'} cores=${cpus().length} goal_mvox_s=5`);

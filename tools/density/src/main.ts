@@ -58,14 +58,27 @@ async function density(o: Options, io: ToolIo): Promise<void> {
     if (!t) tally.set(r, (t = { voxels: 0, foreground: 0, detections: 0 }));
     return t;
   };
-  if (!regions) get(1);
-  for (let z = lo[0]; z < hi[0]; z++) {
-    for (let y = lo[1]; y < hi[1]; y++) {
-      const row = (z * Y + y) * X;
-      for (let i = row + lo[2]; i < row + hi[2]; i++) {
-        const t = get(regions ? regions[i] : 1);
-        t.voxels++;
-        if (vessels[i] !== 0) t.foreground++;
+  if (!regions) {
+    // One region: count the core's vessel voxels row by row, with no tally lookups.
+    const t = get(1);
+    t.voxels = (hi[0] - lo[0]) * (hi[1] - lo[1]) * (hi[2] - lo[2]);
+    let foreground = 0;
+    for (let z = lo[0]; z < hi[0]; z++) {
+      for (let y = lo[1]; y < hi[1]; y++) {
+        const row = (z * Y + y) * X;
+        for (let i = row + lo[2]; i < row + hi[2]; i++) if (vessels[i] !== 0) foreground++;
+      }
+    }
+    t.foreground = foreground;
+  } else {
+    for (let z = lo[0]; z < hi[0]; z++) {
+      for (let y = lo[1]; y < hi[1]; y++) {
+        const row = (z * Y + y) * X;
+        for (let i = row + lo[2]; i < row + hi[2]; i++) {
+          const t = get(regions[i]);
+          t.voxels++;
+          if (vessels[i] !== 0) t.foreground++;
+        }
       }
     }
   }
