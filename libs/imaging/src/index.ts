@@ -17,7 +17,7 @@ export { rankOrder } from './core/rank-order';
 export { RankQueue } from './core/rank-queue';
 export { connectedComponents, countComponents, labelComponents, type ConnectedComponentsOptions, type LabelComponentsOptions } from './labeling/connected-components';
 export { labelCentroids, type LabelCentroids } from './labeling/label-centroids';
-export { labelMax, mapLabels, type UnsignedLabels } from './labeling/label-map';
+export { isUnsignedLabels, labelMax, mapLabels, type UnsignedLabels } from './labeling/label-map';
 export { distanceTransform, type DistanceTransformOptions } from './distance/distance-transform';
 export { squaredEdtInPlace } from './distance/squared-edt';
 export { seededWatershed, type SeededWatershedOptions } from './segmentation/seeded-watershed';

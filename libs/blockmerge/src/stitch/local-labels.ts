@@ -1,4 +1,4 @@
-import { labelMax, type LabelArray } from '@saber/imaging';
+import { isUnsignedLabels, labelMax, type LabelArray } from '@saber/imaging';
 import { InvalidLabelsError } from '../errors';
 
 /**
@@ -56,7 +56,7 @@ export function localize(labels: LabelArray, what: string, scratch?: Uint32Array
     return { ids, table: { kind: 'sparse', count: distinct.length, values: BigUint64Array.from(distinct) } };
   }
   let max = 0;
-  if (labels instanceof Uint8Array || labels instanceof Uint16Array || labels instanceof Uint32Array || labels instanceof Uint8ClampedArray) max = labelMax(labels);
+  if (isUnsignedLabels(labels)) max = labelMax(labels);
   else {
     for (let i = 0; i < n; i++) {
       const v = labels[i]!;
@@ -90,7 +90,7 @@ function toUint32(labels: Exclude<LabelArray, BigInt64Array | BigUint64Array>, s
 export function relocalize(labels: LabelArray, table: LocalIdTable, what: string, scratch?: Uint32Array): LocalIds {
   const n = labels.length;
   if (table.kind === 'dense') {
-    if (keepsLabels(labels) || labels instanceof Uint8ClampedArray) {
+    if (isUnsignedLabels(labels)) {
       const max = labelMax(labels);
       if (max > table.count) throw new InvalidLabelsError(`${what}: label ${max} was not there on the first read`);
       return keepsLabels(labels) ? labels : toUint32(labels, scratch);

@@ -16,15 +16,15 @@ const { parentPort } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
 const { openSync, readSync, closeSync } = require('node:fs');
 const buf = Buffer.allocUnsafe(1 << 20);
-parentPort.on('message', ({ id, path }) => {
+parentPort.on('message', (path) => {
   let fd;
   try {
     const hash = createHash('sha1');
     fd = openSync(path, 'r');
     for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) hash.update(buf.subarray(0, n));
-    parentPort.postMessage({ id, sum: 'sha1$' + hash.digest('hex') });
+    parentPort.postMessage({ sum: 'sha1$' + hash.digest('hex') });
   } catch (e) {
-    parentPort.postMessage({ id, error: { message: e.message, code: e.code } });
+    parentPort.postMessage({ error: { message: e.message, code: e.code } });
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
@@ -45,7 +45,6 @@ interface Hasher {
 const idle: Hasher[] = [];
 const queue: Job[] = [];
 let started = 0;
-let nextId = 0;
 
 /**
  * `sha1$<hex>` of a file, computed on one of a few worker threads (at most 4, and at most one
@@ -67,7 +66,8 @@ function pump(): void {
     const job = queue.shift()!;
     hasher.job = job;
     hasher.worker.ref();
-    hasher.worker.postMessage({ id: nextId++, path: job.path });
+    // One job per worker at a time: the reply needs no id.
+    hasher.worker.postMessage(job.path);
   }
 }
 
@@ -86,6 +86,8 @@ function spawn(): Hasher {
   // A worker that dies (out of memory, say) fails its job and leaves the pool; the next job starts another.
   hasher.worker.on('error', (err) => {
     started--;
+    const at = idle.indexOf(hasher);
+    if (at >= 0) idle.splice(at, 1);
     const job = hasher.job;
     hasher.job = undefined;
     job?.reject(err);

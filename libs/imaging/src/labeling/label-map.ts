@@ -4,8 +4,13 @@ import { nativeKernels } from '../native/native-kernels';
 /** Unsigned integer labels: what {@link labelMax} and {@link mapLabels} read. */
 export type UnsignedLabels = Uint8Array | Uint8ClampedArray | Uint16Array | Uint32Array;
 
+/** True for the label arrays {@link labelMax} and {@link mapLabels} read. */
+export function isUnsignedLabels(labels: ArrayBufferView): labels is UnsignedLabels {
+  return labels instanceof Uint8Array || labels instanceof Uint8ClampedArray || labels instanceof Uint16Array || labels instanceof Uint32Array;
+}
+
 function unsigned(labels: ArrayBufferView, what: string): asserts labels is UnsignedLabels {
-  if (!(labels instanceof Uint8Array || labels instanceof Uint8ClampedArray || labels instanceof Uint16Array || labels instanceof Uint32Array)) {
+  if (!isUnsignedLabels(labels)) {
     throw new ImagingOptionError(`${what}: labels must be a Uint8Array, Uint8ClampedArray, Uint16Array or Uint32Array, got ${labels.constructor.name}`);
   }
 }

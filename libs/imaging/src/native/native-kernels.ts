@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ImagingOptionError } from '../errors/imaging-errors';
+import type { UnsignedLabels } from '../labeling/label-map';
 
 /**
  * The compiled twins of the hottest loops (`native/saber-imaging.c`, built by `npm run build`
@@ -56,8 +57,8 @@ export interface NativeKernels {
   centralDifference(g: Float64Array, Z: number, Y: number, X: number, z0: number, planes: number, oz: number, oy: number, ox: number, out: Float64Array): void;
   /** `kinds`: 1 gaussian, 2 gradient magnitude, 4 laplacian, 8 Hessian eigenvalues (columns in that order from `column`). */
   differenceFeatures(g: Float64Array, Z: number, Y: number, X: number, z0: number, planes: number, kinds: number, stack: Float32Array, column: number, F: number): void;
-  labelMax(labels: Uint8Array | Uint8ClampedArray | Uint16Array | Uint32Array): number;
-  mapLabels(ids: Uint8Array | Uint8ClampedArray | Uint16Array | Uint32Array, table: Uint32Array, out: Uint32Array): number;
+  labelMax(labels: UnsignedLabels): number;
+  mapLabels(ids: UnsignedLabels, table: Uint32Array, out: Uint32Array): number;
 }
 
 /** Which loops run (`SABER_IMAGING_KERNELS`): `native` (an error when not built), `js`, or `auto` (native when built). */
