@@ -1,14 +1,24 @@
 // Tracing first: it must start before other modules are imported.
 import './tracing';
 import { Command, Option } from 'commander';
-import { runCommand } from './commands/run.command';
-import { deployCommand } from './commands/deploy.command';
-import { optimizeCommand } from './commands/optimize.command';
-import { upCommand } from './commands/up.command';
-import { validateCommand } from './commands/validate.command';
-import { statusCommand } from './commands/status.command';
-import { collectCommand } from './commands/collect.command';
-import { cwlRunnerCommand } from './commands/cwl-runner.command';
+
+/* eslint-disable @typescript-eslint/no-require-imports -- see `commands` */
+/**
+ * Each command's module, loaded when that command runs: a command pays only for the
+ * libraries it uses. `saber --help` loads none of them (Nest, the services, the CWL
+ * library: about 1,200 modules, most of a short command's start-up).
+ */
+const commands = {
+  run: () => require('./commands/run.command') as typeof import('./commands/run.command'),
+  deploy: () => require('./commands/deploy.command') as typeof import('./commands/deploy.command'),
+  optimize: () => require('./commands/optimize.command') as typeof import('./commands/optimize.command'),
+  status: () => require('./commands/status.command') as typeof import('./commands/status.command'),
+  collect: () => require('./commands/collect.command') as typeof import('./commands/collect.command'),
+  validate: () => require('./commands/validate.command') as typeof import('./commands/validate.command'),
+  cwlRunner: () => require('./commands/cwl-runner.command') as typeof import('./commands/cwl-runner.command'),
+  up: () => require('./commands/up.command') as typeof import('./commands/up.command'),
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** Builds the `saber` command line. */
 export function buildCli(): Command {
@@ -30,7 +40,7 @@ export function buildCli(): Command {
     .option('--no-progress', 'no progress bars on stderr')
     .option('--no-cache', 'do not reuse cached step results')
     .option('--no-catalog', 'do not record the run (embedded mode only)')
-    .action(async (wf: string, job: string | undefined, o) => exit(await runCommand(wf, job, o)));
+    .action(async (wf: string, job: string | undefined, o) => exit(await commands.run().runCommand(wf, job, o)));
 
   program
     .command('deploy')
@@ -48,7 +58,7 @@ export function buildCli(): Command {
     .option('--no-progress', 'no progress bar on stderr')
     .option('--no-cache', 'do not reuse cached step results')
     .option('--no-catalog', 'do not record the runs (embedded mode only)')
-    .action(async (wf: string, job: string, o) => exit(await deployCommand(wf, job, o)));
+    .action(async (wf: string, job: string, o) => exit(await commands.deploy().deployCommand(wf, job, o)));
 
   program
     .command('optimize')
@@ -66,7 +76,7 @@ export function buildCli(): Command {
     .option('--no-progress', 'no live view on stderr')
     .option('--no-cache', 'do not reuse cached step results')
     .option('--no-catalog', 'do not record the trials (embedded mode only)')
-    .action(async (wf: string, job: string, study: string, o) => exit(await optimizeCommand(wf, job, study, o)));
+    .action(async (wf: string, job: string, study: string, o) => exit(await commands.optimize().optimizeCommand(wf, job, study, o)));
 
   program
     .command('status')
@@ -75,7 +85,7 @@ export function buildCli(): Command {
     .option('--database-url <url>', 'catalog database (default: $DATABASE_URL, else the embedded catalog)')
     .option('--home <dir>', 'embedded state directory ($SABER_HOME, default .saber)')
     .option('--json', 'print the records as JSON')
-    .action(async (id: string, o) => exit(await statusCommand(id, o)));
+    .action(async (id: string, o) => exit(await commands.status().statusCommand(id, o)));
 
   program
     .command('collect')
@@ -84,13 +94,13 @@ export function buildCli(): Command {
     .requiredOption('--csv <file>', 'where to write the CSV')
     .option('--database-url <url>', 'catalog database (default: $DATABASE_URL, else the embedded catalog)')
     .option('--home <dir>', 'embedded state directory ($SABER_HOME, default .saber)')
-    .action(async (target: string, o) => exit(await collectCommand(target, o)));
+    .action(async (target: string, o) => exit(await commands.collect().collectCommand(target, o)));
 
   program
     .command('validate')
     .description('validate a CWL document; problems are printed as file:line:column: message')
     .argument('<cwl>')
-    .action(async (p: string) => exit(await validateCommand(p)));
+    .action(async (p: string) => exit(await commands.validate().validateCommand(p)));
 
   program
     .command('cwl-runner')
@@ -101,13 +111,13 @@ export function buildCli(): Command {
     .option('--quiet', 'only errors on stderr')
     .option('--basedir <dir>', 'base directory of relative paths in the job (accepted for compatibility; paths resolve against the job file)')
     .option('--no-container', 'run tools as local processes (always the case here; accepted for compatibility)')
-    .action(async (tool: string, job: string | undefined, o) => exit(await cwlRunnerCommand(tool, job, o)));
+    .action(async (tool: string, job: string | undefined, o) => exit(await commands.cwlRunner().cwlRunnerCommand(tool, job, o)));
 
   program
     .command('up')
     .description('start services for distributed mode (default: all six)')
     .addArgument(new Command().createArgument('[service...]', 'catalog, planner, executor, blocker, merger, optimizer'))
-    .action(async (names: string[]) => exit(await upCommand(names)));
+    .action(async (names: string[]) => exit(await commands.up().upCommand(names)));
 
   program.addOption(new Option('--debug', 'print stack traces').hideHelp());
   return program;

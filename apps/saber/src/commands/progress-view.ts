@@ -1,4 +1,5 @@
-import { MultiBar, Presets, type SingleBar } from 'cli-progress';
+import type { MultiBar, SingleBar } from 'cli-progress';
+import { cliProgress } from './progress-bars';
 
 /**
  * One progress bar per step on stderr (tasks completed / tasks dispatched; a
@@ -13,6 +14,7 @@ export class ProgressView {
   constructor(readonly enabled: boolean, private readonly stream: NodeJS.WriteStream = process.stderr) {
     this.tty = Boolean(stream.isTTY);
     if (enabled && this.tty) {
+      const { MultiBar, Presets } = cliProgress();
       this.multi = new MultiBar(
         { stream, format: ' {step} |{bar}| {value}/{total} {status}', hideCursor: true, clearOnComplete: false, autopadding: true },
         Presets.shades_classic,

@@ -1,6 +1,7 @@
-import { MultiBar, Presets, type SingleBar } from 'cli-progress';
+import type { MultiBar, SingleBar } from 'cli-progress';
 import type { StudyAccepted, StudyTrialCompleted, StudyTrialStarted } from '@saber/contracts';
 import type { StudyEnd } from './follow-study';
+import { cliProgress } from './progress-bars';
 
 /** A number as the table shows it: up to 6 significant digits. */
 function num(v: number | null | undefined): string {
@@ -43,6 +44,7 @@ export class StudyProgressView {
     const what = `${e.sampler.method} (seed ${e.sampler.seed}), ${e.budget.trials} trials${e.budget.seconds ? ` or ${e.budget.seconds} s` : ''}, ${e.parallel} at a time, ` +
       `${e.objective.direction} ${e.objective.metric ?? `output ${e.objective.output}`}${e.blocks ? `, ${e.blocks} blocks per trial` : ''}`;
     if (this.tty) {
+      const { MultiBar, Presets } = cliProgress();
       this.multi ??= new MultiBar(
         { stream: this.stream, format: ' {name} |{bar}| {value}/{total} best {best} {status}', hideCursor: true, clearOnComplete: false, autopadding: true },
         Presets.shades_classic,

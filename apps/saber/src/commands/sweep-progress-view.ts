@@ -1,5 +1,6 @@
-import { SingleBar, Presets } from 'cli-progress';
+import type { SingleBar } from 'cli-progress';
 import type { SweepAccepted, SweepProgress } from '@saber/contracts';
+import { cliProgress } from './progress-bars';
 
 /**
  * One progress bar over a sweep's iterations on stderr (done / total, with the runs in
@@ -20,6 +21,7 @@ export class SweepProgressView {
     if (!this.enabled) return;
     const unit = e.groups > 1 || e.blocks === 0 ? 'iterations' : 'blocks';
     if (this.tty) {
+      const { SingleBar, Presets } = cliProgress();
       this.bar = new SingleBar(
         { stream: this.stream, format: ` ${unit} |{bar}| {value}/{total} {status}`, hideCursor: true, clearOnComplete: false, autopadding: true },
         Presets.shades_classic,

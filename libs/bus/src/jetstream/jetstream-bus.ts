@@ -1,19 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import {
-  AckPolicy,
-  DeliverPolicy,
-  JetStreamApiError,
-  RetentionPolicy,
-  StorageType,
-  jetstream,
-  jetstreamManager,
-  type ConsumerConfig,
-  type JetStreamClient,
-  type JetStreamManager,
-} from '@nats-io/jetstream';
-import { Kvm } from '@nats-io/kv';
-import { nanos, type NatsConnection } from '@nats-io/nats-core';
-import { connect } from '@nats-io/transport-node';
+import type { ConsumerConfig, JetStreamClient, JetStreamManager, RetentionPolicy } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
 import {
   ConsumerConflictError,
   MSG_ID_HEADER,
@@ -37,6 +24,7 @@ import type { JetStreamBusOptions } from './jetstream-bus.options';
 import { JetStreamKv } from './jetstream.kv';
 import { JetStreamMessage } from './jetstream.message';
 import { JetStreamSubscription } from './jetstream.subscription';
+import { natsClient } from './nats.client';
 import { toNatsHeaders } from './nats-headers.util';
 import { WireNames } from './wire-names';
 
@@ -101,6 +89,7 @@ export class JetStreamBus implements Bus {
       this.#connected = undefined;
       throw err;
     }
+    const { RetentionPolicy } = natsClient().jetstream;
     await this.#ensureStream(c.jsm, 'events', RetentionPolicy.Limits);
     await this.#ensureStream(c.jsm, 'tasks', RetentionPolicy.Workqueue);
     c.advisor.start();
@@ -145,6 +134,7 @@ export class JetStreamBus implements Bus {
     try {
       await jsm.consumers.add(streamName, this.#consumerConfig(resolved, serverName));
     } catch (err) {
+      const { JetStreamApiError } = natsClient().jetstream;
       if (err instanceof JetStreamApiError && WORK_QUEUE_OVERLAP_CODES.has(err.code)) {
         throw new ConsumerConflictError(resolved.stream, resolved.filterSubject, { cause: err });
       }
@@ -180,6 +170,7 @@ export class JetStreamBus implements Bus {
     const { js } = await this.#ready();
     let kv = this.#buckets.get(bucket);
     if (!kv) {
+      const { Kvm } = natsClient().kv;
       kv = new Kvm(js).create(this.#names.bucket(bucket)).then((b) => new JetStreamKv(bucket, b));
       this.#buckets.set(bucket, kv);
       kv.catch(() => this.#buckets.delete(bucket));
@@ -201,7 +192,8 @@ export class JetStreamBus implements Bus {
   }
 
   async #connect(): Promise<Connected> {
-    const nc = await connect({
+    const { transport, jetstream: { jetstream, jetstreamManager } } = natsClient();
+    const nc = await transport.connect({
       servers: this.#options.servers,
       ...(this.#options.name ? { name: this.#options.name } : {}),
       // Without this, every publish and request allocates an Error to keep its async
@@ -226,6 +218,7 @@ export class JetStreamBus implements Bus {
   }
 
   async #ensureStream(jsm: JetStreamManager, stream: StreamName, retention: RetentionPolicy): Promise<void> {
+    const { core: { nanos }, jetstream: { JetStreamApiError, StorageType } } = natsClient();
     const name = this.#names.stream(stream);
     const update = { subjects: [this.#names.subject(`${STREAM_SUBJECTS[stream]}.>`)], duplicate_window: nanos(this.#duplicateWindowMs) };
     try {
@@ -242,6 +235,7 @@ export class JetStreamBus implements Bus {
   }
 
   #consumerConfig(spec: ResolvedConsumerSpec, serverName: string): Partial<ConsumerConfig> {
+    const { core: { nanos }, jetstream: { AckPolicy, DeliverPolicy } } = natsClient();
     const base: Partial<ConsumerConfig> = {
       ack_policy: AckPolicy.Explicit,
       ack_wait: nanos(spec.ackWaitMs),

@@ -1,7 +1,7 @@
-import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
 import { KvConflictError, type KeyValueStore } from '../bus.port';
 import { assertKvKey, assertRevision } from '../core/kv.util';
+import { natsClient } from './nats.client';
 
 /** A {@link KeyValueStore} over a NATS KV bucket; wrong-last-sequence answers become {@link KvConflictError}. */
 export class JetStreamKv implements KeyValueStore {
@@ -48,6 +48,7 @@ export class JetStreamKv implements KeyValueStore {
     try {
       return await write();
     } catch (err) {
+      const { JetStreamApiCodes, JetStreamApiError } = natsClient().jetstream;
       if (
         err instanceof JetStreamApiError &&
         (err.code === JetStreamApiCodes.StreamWrongLastSequence || err.code === JetStreamApiCodes.StreamWrongLastSequenceUnknown)

@@ -1,11 +1,12 @@
-import { headers as natsHeaders, type MsgHdrs } from '@nats-io/nats-core';
+import type { MsgHdrs } from '@nats-io/nats-core';
 import type { BusHeaders } from '../bus.port';
+import { natsClient } from './nats.client';
 
 /** Bus headers as NATS headers (undefined when there are none). */
 export function toNatsHeaders(headers: BusHeaders | undefined): MsgHdrs | undefined {
   const entries = Object.entries(headers ?? {});
   if (entries.length === 0) return undefined;
-  const h = natsHeaders();
+  const h = natsClient().core.headers();
   for (const [k, v] of entries) h.set(k, v);
   return h;
 }
