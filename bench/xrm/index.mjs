@@ -120,7 +120,7 @@ for (const key of picked) {
       stage[label] = (performance.now() - s) / 1000;
       return m;
     };
-    await timed('classify', () => run('pixel-classifier', ['predict', '--image', image, '--model', p('classifier.json'), '--output', p('prob.npy')]));
+    await timed('classify', () => run('pixel-classifier', ['predict', '--image', image, '--model', p('classifier.json'), '--dtype', 'uint8', '--output', p('prob.npy')]));
     const d = await timed('detect', () => run('cell-detect', ['--input', p('prob.npy'), '--output', p('cells.json'), ...DETECT]));
     await timed('segment', () => run('vessel-segment', ['--input', p('prob.npy'), '--output', p('vessels.npy'), ...SEGMENT]));
     await timed('density', () => run('density', ['--cells', p('cells.json'), '--vessels', p('vessels.npy'), '-o', p('densities.json')]));

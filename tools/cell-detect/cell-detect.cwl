@@ -7,7 +7,8 @@ doc: |
   cell_detect), with the original's parameters and defaults. Writes the detections as JSON
   ({"detections": [{z, y, x, score, label}], "shape": [Z, Y, X]}) and optionally the cells as a
   uint32 label volume. Prints `cells: N`, `last_score: s`, `detect_seconds: t`.
-  Runs the compiled program with node: build first (npm run build); `program` defaults to it.
+  Runs the program with node: `program` defaults to dist/bundle.js, the compiled program in one
+  file with the @saber libraries it imports (npm run build makes it).
 baseCommand: [node]
 requirements:
   # glibc 2.35+ backs large allocations with transparent huge pages (madvise): the tools fill
@@ -29,13 +30,13 @@ inputs:
     type: File
     default:
       class: File
-      location: dist/main.js
+      location: dist/bundle.js
     inputBinding: {position: 0}
-    doc: the compiled cell-detect program
+    doc: the cell-detect program (default dist/bundle.js, made by npm run build)
   input:
     type: File
     inputBinding: {prefix: --input, position: 1}
-    doc: cell probability volume, (Z, Y, X) or (C, Z, Y, X) (.npy, .h5, .tif...)
+    doc: cell probability volume, (Z, Y, X) or (C, Z, Y, X) (.npy, .h5, .tif...); uint8 holds probabilities x 255 (pixel-classifier dtype uint8)
   channel:
     type: int?
     inputBinding: {prefix: --channel, position: 2}

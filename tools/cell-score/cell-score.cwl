@@ -6,7 +6,8 @@ doc: |
   Centroid F1 of detected cells against ground truth (Dyer et al. 2017; xbrain f1_centroid3D),
   and optionally the vessel Dice. Prints `F1: x` (the step's score), `precision`, `recall`,
   `matched`, `predicted`, `truth`, `vessel_dice`.
-  Runs the compiled program with node: build first (npm run build); `program` defaults to it.
+  Runs the program with node: `program` defaults to dist/bundle.js, the compiled program in one
+  file with the @saber libraries it imports (npm run build makes it).
 baseCommand: [node]
 requirements:
   # glibc 2.35+ backs large allocations with transparent huge pages (madvise): the tools fill
@@ -29,9 +30,9 @@ inputs:
     type: File
     default:
       class: File
-      location: dist/main.js
+      location: dist/bundle.js
     inputBinding: {position: 0}
-    doc: the compiled cell-score program
+    doc: the cell-score program (default dist/bundle.js, made by npm run build)
   detections:
     type: File
     inputBinding: {prefix: --detections, position: 1}

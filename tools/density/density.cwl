@@ -6,7 +6,8 @@ doc: |
   Cells per region and vessel volume fraction. Writes {"regions": {"<id>": {voxels, foreground,
   detections}}, "table": [...]} (the regions tally is what the merger sums over blocks). Prints
   `cells`, `vessel_fraction`, `cells_per_voxel` and, when the voxel size is known, `cells_per_mm3`.
-  Runs the compiled program with node: build first (npm run build); `program` defaults to it.
+  Runs the program with node: `program` defaults to dist/bundle.js, the compiled program in one
+  file with the @saber libraries it imports (npm run build makes it).
 baseCommand: [node]
 requirements:
   # glibc 2.35+ backs large allocations with transparent huge pages (madvise): the tools fill
@@ -28,9 +29,9 @@ inputs:
     type: File
     default:
       class: File
-      location: dist/main.js
+      location: dist/bundle.js
     inputBinding: {position: 0}
-    doc: the compiled density program
+    doc: the density program (default dist/bundle.js, made by npm run build)
   cells:
     type: File
     inputBinding: {prefix: --cells, position: 1}

@@ -7,7 +7,8 @@ doc: |
   to the features of sampled voxels (raw intensity and a Gaussian at sigma 1 by default); writes
   the posterior of one component (components are sorted by mean intensity: darkest first).
   Prints `log_likelihood`, `iterations`, `component_<k>_weight`, `component_<k>_mean`.
-  Runs the compiled program with node: build first (npm run build); `program` defaults to it.
+  Runs the program with node: `program` defaults to dist/bundle.js, the compiled program in one
+  file with the @saber libraries it imports (npm run build makes it).
 baseCommand: [node]
 arguments:
   - {valueFrom: gmm, position: 1}
@@ -31,9 +32,9 @@ inputs:
     type: File
     default:
       class: File
-      location: dist/main.js
+      location: dist/bundle.js
     inputBinding: {position: 0}
-    doc: the compiled pixel-classifier program
+    doc: the pixel-classifier program (default dist/bundle.js, made by npm run build)
   image:
     type: File
     inputBinding: {prefix: --image, position: 2}

@@ -7,7 +7,8 @@ doc: |
   model's class order, or one class (Z, Y, X) with `class`. With a ground truth prints
   `pixel_precision`, `pixel_recall`, `pixel_f1` of the positive class. Prints `voxels`,
   `predict_seconds`.
-  Runs the compiled program with node: build first (npm run build); `program` defaults to it.
+  Runs the program with node: `program` defaults to dist/bundle.js, the compiled program in one
+  file with the @saber libraries it imports (npm run build makes it).
 baseCommand: [node]
 arguments:
   - {valueFrom: predict, position: 1}
@@ -31,9 +32,9 @@ inputs:
     type: File
     default:
       class: File
-      location: dist/main.js
+      location: dist/bundle.js
     inputBinding: {position: 0}
-    doc: the compiled pixel-classifier program
+    doc: the pixel-classifier program (default dist/bundle.js, made by npm run build)
   image:
     type:
       type: array
@@ -63,6 +64,10 @@ inputs:
   positive:
     type: int?
     inputBinding: {prefix: --positive, position: 8}
+  dtype:
+    type: string?
+    inputBinding: {prefix: --dtype, position: 9}
+    doc: float32 (the default) or uint8, probabilities x 255 rounded (a quarter of the bytes; cell-detect and vessel-segment read it as v / 255)
   output_name:
     type: string
     default: probabilities.npy

@@ -6,7 +6,8 @@ doc: |
   Trains a random forest on ilastik-like features of labelled voxels (0 = unlabelled, k >= 1 =
   class k, or a label_map) and writes a JSON model. Prints `training_samples`, `features`,
   `classes`, `oob_accuracy`, `train_seconds`.
-  Runs the compiled program with node: build first (npm run build); `program` defaults to it.
+  Runs the program with node: `program` defaults to dist/bundle.js, the compiled program in one
+  file with the @saber libraries it imports (npm run build makes it).
 baseCommand: [node]
 arguments:
   - {valueFrom: train, position: 1}
@@ -30,9 +31,9 @@ inputs:
     type: File
     default:
       class: File
-      location: dist/main.js
+      location: dist/bundle.js
     inputBinding: {position: 0}
-    doc: the compiled pixel-classifier program
+    doc: the pixel-classifier program (default dist/bundle.js, made by npm run build)
   image:
     type:
       type: array

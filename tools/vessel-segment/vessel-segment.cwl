@@ -7,7 +7,8 @@ doc: |
   threshold, drop components below small_objects voxels, dilate by a ball of diameter `dilation`,
   drop components below `minimum` voxels. Writes a uint8 mask. Prints `vessel_voxels`,
   `vessel_fraction`, `vessel_components` (and `vessel_dice` with a ground truth).
-  Runs the compiled program with node: build first (npm run build); `program` defaults to it.
+  Runs the program with node: `program` defaults to dist/bundle.js, the compiled program in one
+  file with the @saber libraries it imports (npm run build makes it).
 baseCommand: [node]
 requirements:
   # glibc 2.35+ backs large allocations with transparent huge pages (madvise): the tools fill
@@ -29,13 +30,13 @@ inputs:
     type: File
     default:
       class: File
-      location: dist/main.js
+      location: dist/bundle.js
     inputBinding: {position: 0}
-    doc: the compiled vessel-segment program
+    doc: the vessel-segment program (default dist/bundle.js, made by npm run build)
   input:
     type: File
     inputBinding: {prefix: --input, position: 1}
-    doc: vessel probability volume, (Z, Y, X) or (C, Z, Y, X)
+    doc: vessel probability volume, (Z, Y, X) or (C, Z, Y, X); uint8 holds probabilities x 255 (pixel-classifier dtype uint8)
   channel:
     type: int?
     inputBinding: {prefix: --channel, position: 2}

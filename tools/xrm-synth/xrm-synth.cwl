@@ -8,7 +8,8 @@ doc: |
   shot noise. Writes the image (float32 .npy), the cell labels, the vessel mask, the true cells
   (JSON) and training labels (1 background, 2 cell, 3 vessel). Prints `cells`, `vessel_fraction`,
   `cell_fraction`.
-  Runs the compiled program with node: build first (npm run build); `program` defaults to it.
+  Runs the program with node: `program` defaults to dist/bundle.js, the compiled program in one
+  file with the @saber libraries it imports (npm run build makes it).
 baseCommand: [node]
 arguments:
   - {prefix: --image, valueFrom: image.npy, position: 1}
@@ -36,9 +37,9 @@ inputs:
     type: File
     default:
       class: File
-      location: dist/main.js
+      location: dist/bundle.js
     inputBinding: {position: 0}
-    doc: the compiled xrm-synth program
+    doc: the xrm-synth program (default dist/bundle.js, made by npm run build)
   shape:
     type: string
     default: 128,128,128

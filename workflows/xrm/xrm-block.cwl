@@ -37,6 +37,10 @@ inputs:
   halo_box:
     type: string
     doc: the block's core grown by the halo and clamped to the volume (block geometry `halo_box`)
+  probabilities_dtype:
+    type: string
+    default: uint8
+    doc: the classifier's probability map, uint8 (probabilities x 255, a quarter of float32's bytes to write, hash and read) or float32
   cell_channel: {type: int, default: 1}
   vessel_channel: {type: int, default: 2}
   threshold: {type: float, default: 0.4, doc: as xrm.cwl}
@@ -69,6 +73,7 @@ steps:
         linkMerge: merge_nested
       model: classifier
       box: halo_box
+      dtype: probabilities_dtype
     out: [probabilities]
   detect:
     run: ../../tools/cell-detect/cell-detect.cwl

@@ -19,6 +19,10 @@ inputs:
   classifier:
     type: File
     doc: a pixel-classifier model (pixel-classifier train) whose classes are background, cell, vessel
+  probabilities_dtype:
+    type: string
+    default: uint8
+    doc: the classifier's probability map (the `probabilities` output), uint8 (probabilities x 255, a quarter of float32's bytes to write, hash and read) or float32
   cell_channel:
     type: int
     default: 1
@@ -85,6 +89,7 @@ steps:
         source: [image]
         linkMerge: merge_nested
       model: classifier
+      dtype: probabilities_dtype
     out: [probabilities]
   detect:
     run: ../../tools/cell-detect/cell-detect.cwl

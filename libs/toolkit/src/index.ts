@@ -8,5 +8,5 @@
 export { ToolError, ToolInputError, ToolUsageError } from './cli/tool-errors';
 export { PROCESS_IO, printMetric, runTool, type ToolIo } from './cli/run-tool';
 export { formatBox, parseBox, parseChoice, parseLabelMap, parseNumber, parseNumberList, parseRange, parseTriple, type Box3 } from './cli/parse-args';
-export { asNumbers, createOutput, openInput, readInput, writeOutput, type VolumeInput } from './io/volume-io';
+export { asNumbers, asProbabilities, createOutput, openInput, readInput, writeOutput, type VolumeInput, UINT8_PROBABILITY_SCALE } from './io/volume-io';
 export { readPoints, writeDetections, type DetectionsFile, type ToolPoint } from './io/points-io';

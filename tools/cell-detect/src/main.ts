@@ -5,12 +5,13 @@
  * `--stop 0.47`, `--initial-template-size 18`, `--dilation 8`, `--max-cells 500`. Writes the
  * detections as JSON (`{"detections": [{z, y, x, score}], "shape": [Z, Y, X], ...}`, the list
  * format the merger reads) and, with `--map`, the detected cells as a label volume.
- * Prints `cells: N` and `last_score: s` (the score of the last accepted cell).
+ * Prints `cells: N` and `last_score: s` (the score of the last accepted cell). A uint8 map holds
+ * probabilities × 255 (pixel-classifier `--dtype uint8`) and is read as `v / 255`.
  * Imports packages only, so the compiled file runs from CWL (see README).
  */
 import { Command } from 'commander';
 import { detectCells } from '@saber/imaging';
-import { parseChoice, parseNumber, printMetric, readInput, runTool, writeDetections, writeOutput, type ToolIo } from '@saber/toolkit';
+import { asProbabilities, parseChoice, parseNumber, printMetric, readInput, runTool, writeDetections, writeOutput, type ToolIo } from '@saber/toolkit';
 
 interface Options {
   input: string;
@@ -27,7 +28,9 @@ interface Options {
 
 async function detect(o: Options, io: ToolIo): Promise<void> {
   const t0 = performance.now();
-  const { data, shape, input } = await readInput(o.input, o.channel === undefined ? {} : { channel: o.channel });
+  const read = await readInput(o.input, o.channel === undefined ? {} : { channel: o.channel });
+  const { shape, input } = read;
+  const data = asProbabilities(read.data);
   const result = detectCells(data, shape, {
     threshold: o.threshold,
     stop: o.stop,
@@ -58,7 +61,7 @@ export async function main(argv: string[], io: ToolIo): Promise<void> {
     .description('greedy spherical template matching on a cell probability map')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
-    .requiredOption('-i, --input <uri>', 'cell probability volume, (Z, Y, X) or (C, Z, Y, X)')
+    .requiredOption('-i, --input <uri>', 'cell probability volume, (Z, Y, X) or (C, Z, Y, X); uint8 holds probabilities x 255')
     .option('--channel <k>', 'channel of a (C, Z, Y, X) input (xbrain --cell-index)', num('--channel', { min: 0, integer: true }))
     .requiredOption('-o, --output <file>', 'detections to write (JSON)')
     .option('--map <uri>', 'also write the detected cells as a uint32 label volume')

@@ -5,11 +5,12 @@
  * ball of diameter `--dilation`, drop components below `--minimum` voxels. Defaults are the
  * original's (`--threshold 0.68 --dilation 3 --minimum 4000`, 100 for the first removal).
  * Writes a uint8 0/1 volume; prints `vessel_voxels`, `vessel_fraction`, `vessel_components`,
- * and `vessel_dice` with `--groundtruth`. Imports packages only (see README).
+ * and `vessel_dice` with `--groundtruth`. A uint8 map holds probabilities × 255 (pixel-classifier
+ * `--dtype uint8`) and is read as `v / 255`. Imports packages only (see README).
  */
 import { Command } from 'commander';
 import { countComponents, dice, filterVesselMask, markVesselCandidates, vesselThreshold, type NumericArray } from '@saber/imaging';
-import { openInput, parseNumber, printMetric, readInput, runTool, ToolInputError, writeOutput, type ToolIo } from '@saber/toolkit';
+import { asProbabilities, openInput, parseNumber, printMetric, readInput, runTool, ToolInputError, writeOutput, type ToolIo } from '@saber/toolkit';
 
 interface Options {
   input: string;
@@ -35,12 +36,15 @@ async function segment(o: Options, io: ToolIo): Promise<void> {
   const candidates = new Uint8Array(Z * Y * X);
   try {
     let slab: NumericArray | undefined;
+    let probabilities: Float32Array | undefined;
     for (let z0 = 0; z0 < Z; z0 += SLAB_PLANES) {
       // The last slab is shifted back so that every slab fills one array.
       const a = Math.max(0, Math.min(z0, Z - SLAB_PLANES));
       const b = Math.min(Z, a + SLAB_PLANES);
       slab = await input.readSlab(a, b, slab);
-      markVesselCandidates(slab, threshold, candidates, a * Y * X);
+      const p = asProbabilities(slab, probabilities);
+      if (p !== slab) probabilities = p as Float32Array;
+      markVesselCandidates(p, threshold, candidates, a * Y * X);
     }
   } finally {
     await input.close();
@@ -66,7 +70,7 @@ export async function main(argv: string[], io: ToolIo): Promise<void> {
     .description('threshold, size filtering and dilation of a vessel probability map')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
-    .requiredOption('-i, --input <uri>', 'vessel probability volume, (Z, Y, X) or (C, Z, Y, X)')
+    .requiredOption('-i, --input <uri>', 'vessel probability volume, (Z, Y, X) or (C, Z, Y, X); uint8 holds probabilities x 255')
     .option('--channel <k>', 'channel of a (C, Z, Y, X) input (xbrain --vessel-index)', num('--channel', { min: 0, integer: true }))
     .requiredOption('-o, --output <uri>', 'vessel mask to write (uint8)')
     .option('--threshold <p>', 'voxels with probability >= p are candidates', num('--threshold'), 0.68)

@@ -9,7 +9,7 @@ const root = resolve(__dirname, '../../..');
 const dir = mkdtempSync(join(tmpdir(), 'xrm-workflow-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const TOOLS = ['xrm-synth', 'pixel-classifier', 'cell-detect', 'vessel-segment', 'density', 'cell-score'];
-const built = TOOLS.every((t) => existsSync(join(root, 'tools', t, 'dist/main.js')));
+const built = TOOLS.every((t) => existsSync(join(root, 'tools', t, 'dist/bundle.js')));
 
 describe('workflows/xrm (CWL, run locally)', () => {
   it('runs synthetic-check.cwl end to end on a 56^3 volume: the tools chain, the cells score, the densities tally', { skip: !built && 'build all tools first (npm run build)' }, async () => {

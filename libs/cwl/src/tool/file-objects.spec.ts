@@ -3,8 +3,9 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { after, describe, it } from 'node:test';
-import { sha1OnWorker, WORKER_CHECKSUM_BYTES } from './checksum-workers';
+import { checksumWorkerThreads, sha1OnWorker, warmChecksumWorkers, WORKER_CHECKSUM_BYTES } from './checksum-workers';
 import { sha1Checksum } from './file-objects';
 
 const dir = mkdtempSync(join(tmpdir(), 'saber-checksum-'));
@@ -24,6 +25,18 @@ function file(name: string, bytes: number, seed: number): { path: string; sum: s
 }
 
 describe('sha1Checksum', () => {
+  it('starts the hashing threads ahead of need once (one per core, at most 4), and they hash', async () => {
+    assert.equal(checksumWorkerThreads(), 0);
+    warmChecksumWorkers();
+    const pool = Math.max(1, Math.min(4, availableParallelism()));
+    assert.equal(checksumWorkerThreads(), pool);
+    warmChecksumWorkers();
+    assert.equal(checksumWorkerThreads(), pool);
+    const f = file('warm.bin', 5000, 3);
+    assert.equal(await sha1OnWorker(f.path), f.sum);
+    assert.equal(checksumWorkerThreads(), pool);
+  });
+
   it('hashes small files inline and large ones on worker threads, side by side, to the same sha1', async () => {
     const small = file('small.bin', 3 * (1 << 20) + 12, 1);
     const large = [1, 2, 3, 4, 5].map((k) => file(`large-${k}.bin`, WORKER_CHECKSUM_BYTES + k * 4096, k + 10));

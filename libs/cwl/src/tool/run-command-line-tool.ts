@@ -8,6 +8,7 @@ import { resolveInputs } from '../job/resolve-inputs';
 import type { ContainerLaunchOutcome } from '../launcher/container-launcher';
 import type { CommandLineTool } from '../model/cwl.types';
 import { buildCommandLine, toShellString } from './build-command-line';
+import { warmChecksumWorkers } from './checksum-workers';
 import { collectOutputs } from './collect-outputs';
 import { prepareContainerRun } from './container-run';
 import { stageInitialWorkDir } from './initial-workdir';
@@ -84,6 +85,7 @@ export async function runCommandLineTool(tool: CommandLineTool, inputs: Record<s
   const baseEnv = box?.baseEnv ?? { PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin', ...options.env, HOME: outdir, TMPDIR: tmpdir };
   const env = await toolEnvironment(tool, baseEnv, scope, settings);
   let outcome: ContainerLaunchOutcome;
+  warmChecksumWorkers();
   if (box) {
     const timeoutMs = minLimit(options.timeoutMs, await toolTimeLimitMs(tool, scope, settings));
     outcome = await box.launch({ argv: command, env, stdinPath, stdoutPath, stderrPath, signal: options.signal, timeoutMs });

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ImagingOptionError } from '../errors/imaging-errors';
 import type { UnsignedLabels } from '../labeling/label-map';
 
@@ -65,8 +65,24 @@ export interface NativeKernels {
 export const IMAGING_KERNEL_KINDS = ['auto', 'native', 'js'] as const;
 export type ImagingKernelKind = (typeof IMAGING_KERNEL_KINDS)[number];
 
-/** Where `npm run build` puts the addon (beside this module's compiled file). */
-export const NATIVE_KERNELS_PATH = join(__dirname, 'saber-imaging.node');
+/**
+ * Where `npm run build` puts the addon: beside this module's compiled file. A bundle of this
+ * library (a tool's dist/bundle.js) lives elsewhere: it finds the addon in the @saber/imaging
+ * package it resolves (the workspace's node_modules, or NODE_PATH in a tool image).
+ */
+export const NATIVE_KERNELS_PATH = nativeKernelsPath();
+
+function nativeKernelsPath(): string {
+  const beside = join(__dirname, 'saber-imaging.node');
+  if (existsSync(beside)) return beside;
+  try {
+    // Not an import: the installed package's place on disk, for a bundle that inlined this file.
+    // eslint-disable-next-line @nx/enforce-module-boundaries
+    return join(dirname(require.resolve('@saber/imaging/package.json')), 'dist/native/saber-imaging.node');
+  } catch {
+    return beside;
+  }
+}
 
 const loaded = new Map<string, { kernels: NativeKernels | null; error?: string }>();
 let active: NativeKernels | null | undefined;

@@ -104,6 +104,21 @@ export async function readInput(uri: string, options: { channel?: number; box?: 
   }
 }
 
+/** What a uint8 probability map holds: `round(p × 255)` (pixel-classifier `--dtype uint8`, ilastik's 8-bit export). */
+export const UINT8_PROBABILITY_SCALE = 255;
+
+/**
+ * A probability map's values as probabilities: a uint8 map becomes Float32 `v / 255`
+ * ({@link UINT8_PROBABILITY_SCALE}), into `out` when it has the map's length (a caller reading many
+ * slabs reuses one array); any other array is returned as it is.
+ */
+export function asProbabilities(a: NumericArray, out?: Float32Array): NumericArray {
+  if (!(a instanceof Uint8Array)) return a;
+  const p = out?.length === a.length ? out : new Float32Array(a.length);
+  for (let i = 0; i < a.length; i++) p[i] = a[i] / UINT8_PROBABILITY_SCALE;
+  return p;
+}
+
 /** 64-bit integer arrays as Float64Array (exact below 2^53); everything else unchanged. */
 export function asNumbers(a: VolumeArray): NumericArray {
   if (a instanceof BigInt64Array || a instanceof BigUint64Array) {
