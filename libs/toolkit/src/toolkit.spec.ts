@@ -7,7 +7,7 @@ import { nativeKernels, useImagingKernels } from '@saber/imaging';
 import { ToolInputError, ToolUsageError } from './cli/tool-errors';
 import { printMetric, runTool, type ToolIo } from './cli/run-tool';
 import { parseLabelMap, parseNumber, parseNumberList, parseRange, parseTriple } from './cli/parse-args';
-import { openInput, readInput, writeOutput } from './io/volume-io';
+import { asProbabilities, openInput, readInput, UINT8_PROBABILITY_SCALE, writeOutput } from './io/volume-io';
 import { readPoints, writeDetections } from './io/points-io';
 
 const dir = mkdtempSync(join(tmpdir(), 'toolkit-'));
@@ -69,6 +69,21 @@ describe('toolkit: exit statuses and metric lines', () => {
 });
 
 describe('toolkit: volumes and point lists', () => {
+  it('reads a uint8 probability map as v / 255 in Float32, into a reused array, and leaves other arrays as they are', () => {
+    const u8 = Uint8Array.from([0, 1, 102, 128, 254, 255]);
+    const p = asProbabilities(u8);
+    assert.ok(p instanceof Float32Array);
+    assert.deepEqual([...p], [...u8].map((v) => Math.fround(v / 255)));
+    assert.equal(UINT8_PROBABILITY_SCALE, 255);
+    const into = new Float32Array(6);
+    assert.equal(asProbabilities(u8, into), into);
+    assert.notEqual(asProbabilities(u8, new Float32Array(5)), u8, 'an array of another length is not reused');
+    const f = Float32Array.from([0.25, 0.5]);
+    const u16 = Uint16Array.from([3, 400]);
+    assert.equal(asProbabilities(f), f);
+    assert.equal(asProbabilities(u16), u16);
+  });
+
   it('writes a volume and reads it back by slab and by channel', async () => {
     const data = Float32Array.from({ length: 2 * 3 * 4 * 5 }, (_, i) => i);
     await writeOutput(join(dir, 'c.npy'), data, [2, 3, 4, 5]);

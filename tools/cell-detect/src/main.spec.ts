@@ -42,6 +42,26 @@ describe('cell-detect', () => {
     assert.deepEqual([map.dtype, labels.filter((l) => l === 1).length, labels.filter((l) => l === 2).length], ['uint32', b.size, b.size]);
   });
 
+  it('reads a uint8 map (pixel-classifier --dtype uint8) as probabilities x 255: the same cells and scores as its float map', async () => {
+    const shape = [24, 26, 28] as const;
+    const u8 = new Uint8Array(24 * 26 * 28);
+    const b = ball(3);
+    [[6, 7, 8, 230], [16, 18, 19, 204]].forEach(([z, y, x, v]) => {
+      for (let i = 0; i < b.size; i++) u8[((z + b.dz[i]) * 26 + y + b.dy[i]) * 28 + x + b.dx[i]] = v;
+    });
+    await writeOutput(join(dir, 'u8.npy'), u8, shape);
+    await writeOutput(join(dir, 'f32.npy'), Float32Array.from(u8, (v) => v / 255), shape);
+    const args = ['--initial-template-size', '7', '--dilation', '4', '--threshold', '0.5', '--stop', '0.5'];
+    const a = io();
+    await main(['-i', join(dir, 'u8.npy'), '-o', join(dir, 'u8.json'), ...args], a);
+    const f = io();
+    await main(['-i', join(dir, 'f32.npy'), '-o', join(dir, 'f32.json'), ...args], f);
+    assert.deepEqual(a.lines.slice(0, 2), ['cells: 2', `last_score: ${Number(Math.fround(204 / 255).toPrecision(6))}`]);
+    assert.deepEqual(a.lines.slice(0, 2), f.lines.slice(0, 2));
+    const cells = (file: string) => JSON.parse(readFileSync(join(dir, file), 'utf8')).detections;
+    assert.deepEqual(cells('u8.json'), cells('f32.json'));
+  });
+
   it('needs --channel for a multi-channel input and refuses bad values', async () => {
     const e = io();
     assert.equal(await runTool(main, ['-i', join(dir, 'prob.npy'), '-o', join(dir, 'x.json')], e), 1);

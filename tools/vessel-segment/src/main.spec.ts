@@ -53,4 +53,20 @@ describe('vessel-segment', () => {
     await v.close();
     assert.deepEqual(got, segmentVessels(p.subarray(n), [...shape], { threshold: 0.6, smallObjects: 3, dilation: 3, minimumSize: 20, keepCut: true }));
   });
+
+  it('reads a uint8 map (pixel-classifier --dtype uint8) as probabilities x 255', async () => {
+    const rand = mulberry32(5);
+    const shape = [19, 9, 11] as const;
+    const u8 = Uint8Array.from({ length: 19 * 9 * 11 }, () => Math.floor(rand() * 256));
+    await writeOutput(join(dir, 'u8.npy'), u8, shape);
+    const io: ToolIo = { out: () => {}, err: () => {} };
+    await main(['-i', join(dir, 'u8.npy'), '-o', join(dir, 'u8v.npy'), '--threshold', '0.6', '--small-objects', '3', '--dilation', '3', '--minimum', '20'], io);
+    const v = await openVolume(join(dir, 'u8v.npy'));
+    const got = await v.read();
+    await v.close();
+    const p = Float32Array.from(u8, (x) => x / 255);
+    const want = segmentVessels(p, [...shape], { threshold: 0.6, smallObjects: 3, dilation: 3, minimumSize: 20 });
+    assert.ok(want.some((x) => x === 1) && want.some((x) => x === 0), 'the threshold splits the map');
+    assert.deepEqual(got, want);
+  });
 });
