@@ -11,12 +11,14 @@
 // 128³ volume of seed 1000).
 // Volumes and the classifier are made once and kept under tmp/bench-xrm/.
 // BENCH_XRM_SIZES=256,512 picks sizes (default both); BENCH_XRM_BASELINE=0 skips the baseline;
+// BENCH_XRM_RUNS=n runs each size n times (SABER, then the baseline, in turn) and reports the
+// medians (default 1).
 // BENCH_XRM_BLOCK: `per-core` (default) cuts the volume's longest axis (ties: the earlier axis,
 // whose blocks are read more contiguously) into one block per core: 128,256,256 for 256³ and
 // 256,256,512 for 256×512×512 on two cores. An edge (BENCH_XRM_BLOCK=128: the demo's blocks; the
 // halo stays 24, so smaller blocks recompute more of it: a 128³ block reads up to 176³ voxels) or
 // z,y,x edges (BENCH_XRM_BLOCK=256,512,256) give other layouts.
-// Last line: `xrm: mvox_s_256=… mvox_s_512x512x256=… baseline_mvox_s_256=… … block=128 … goal_mvox_s=5`.
+// Last line: `xrm: mvox_s_256=… mvox_s_512x512x256=… baseline_mvox_s_256=… … block=128 … runs=1 goal_mvox_s=5`.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -43,6 +45,13 @@ const out = join(root, 'tmp/bench-xrm');
 const SIZES = { 256: [256, 256, 256], 512: [256, 512, 512] };
 const picked = (process.env.BENCH_XRM_SIZES ?? '256,512').split(',');
 const baseline = process.env.BENCH_XRM_BASELINE !== '0';
+const RUNS = Number(process.env.BENCH_XRM_RUNS ?? 1);
+if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error(`BENCH_XRM_RUNS: a whole number of runs >= 1, got ${process.env.BENCH_XRM_RUNS}`);
+/** The middle value (the mean of the two middle ones for an even count). */
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
 const BLOCK_SPEC = process.env.BENCH_XRM_BLOCK ?? 'per-core';
 const FIXED = BLOCK_SPEC === 'per-core' ? undefined : BLOCK_SPEC.split(',').map(Number);
 if (FIXED?.length === 1) FIXED.push(FIXED[0], FIXED[0]);
@@ -95,40 +104,56 @@ for (const key of picked) {
   const block = blockFor(shape);
   writeFileSync(p(`sweep-${name}.yml`), `block: {bounds: {stop: [${shape.join(', ')}]}, size: [${block.join(', ')}], halo: [24, 24, 24], inputs: {box: box, halo_box: halo_box}}\n`);
 
-  settle();
-  const t0 = performance.now();
-  const r = spawnSync(
-    process.execPath,
-    [join(root, 'apps/saber/bin/saber.js'), 'deploy', join(root, 'workflows/xrm/xrm-block.cwl'), p(`job-${name}.yml`), '--sweep', p(`sweep-${name}.yml`), '--no-progress', '--no-catalog', '--home', p(`home-${name}`)],
-    { encoding: 'utf8', cwd: root, maxBuffer: 256 << 20 },
-  );
-  const saberSeconds = (performance.now() - t0) / 1000;
-  if (r.status !== 0) throw new Error(`saber deploy failed (exit ${r.status}):\n${r.stderr.slice(-3000)}`);
-  const sweep = JSON.parse(r.stdout);
-  writeFileSync(p(`deploy-${name}.json`), r.stdout); // the sweep's summary, for a closer look
-  const cells = sweep.merged[0].results.find((m) => m.output === 'cells').count;
-  const row = { name, voxels, block, blocks: sweep.total, cells, saberSeconds, toolSeconds: sweep.costSeconds };
-  console.log(`${name}: saber ${sweep.total} blocks of ${block.join(' × ')} in ${saberSeconds.toFixed(1)} s (${(voxels / 1e6 / saberSeconds).toFixed(2)} MVox/s; ${sweep.costSeconds.toFixed(1)} tool-seconds), ${cells} cells`);
-
-  if (baseline) {
+  const row = { name, voxels, block, saberRuns: [], baselineRuns: [] };
+  for (let k = 0; k < RUNS; k++) {
     settle();
-    const t1 = performance.now();
-    const stage = {};
-    const timed = async (label, fn) => {
-      const s = performance.now();
-      const m = await fn();
-      stage[label] = (performance.now() - s) / 1000;
-      return m;
-    };
-    await timed('classify', () => run('pixel-classifier', ['predict', '--image', image, '--model', p('classifier.json'), '--dtype', 'uint8', '--output', p('prob.npy')]));
-    const d = await timed('detect', () => run('cell-detect', ['--input', p('prob.npy'), '--output', p('cells.json'), ...DETECT]));
-    await timed('segment', () => run('vessel-segment', ['--input', p('prob.npy'), '--output', p('vessels.npy'), ...SEGMENT]));
-    await timed('density', () => run('density', ['--cells', p('cells.json'), '--vessels', p('vessels.npy'), '-o', p('densities.json')]));
-    row.baselineSeconds = (performance.now() - t1) / 1000;
-    row.baselineCells = d.cells;
+    const t0 = performance.now();
+    const r = spawnSync(
+      process.execPath,
+      [join(root, 'apps/saber/bin/saber.js'), 'deploy', join(root, 'workflows/xrm/xrm-block.cwl'), p(`job-${name}.yml`), '--sweep', p(`sweep-${name}.yml`), '--no-progress', '--no-catalog', '--home', p(`home-${name}`)],
+      { encoding: 'utf8', cwd: root, maxBuffer: 256 << 20 },
+    );
+    const saberSeconds = (performance.now() - t0) / 1000;
+    if (r.status !== 0) throw new Error(`saber deploy failed (exit ${r.status}):\n${r.stderr.slice(-3000)}`);
+    const sweep = JSON.parse(r.stdout);
+    writeFileSync(p(`deploy-${name}.json`), r.stdout); // the sweep's summary, for a closer look
+    row.cells = sweep.merged[0].results.find((m) => m.output === 'cells').count;
+    row.blocks = sweep.total;
+    row.saberRuns.push({ seconds: saberSeconds, toolSeconds: sweep.costSeconds });
+    console.log(`${name}: saber ${sweep.total} blocks of ${block.join(' × ')} in ${saberSeconds.toFixed(1)} s (${(voxels / 1e6 / saberSeconds).toFixed(2)} MVox/s; ${sweep.costSeconds.toFixed(1)} tool-seconds), ${row.cells} cells`);
+
+    if (baseline) {
+      settle();
+      const t1 = performance.now();
+      const stage = {};
+      const timed = async (label, fn) => {
+        const s = performance.now();
+        const m = await fn();
+        stage[label] = (performance.now() - s) / 1000;
+        return m;
+      };
+      await timed('classify', () => run('pixel-classifier', ['predict', '--image', image, '--model', p('classifier.json'), '--dtype', 'uint8', '--output', p('prob.npy')]));
+      const d = await timed('detect', () => run('cell-detect', ['--input', p('prob.npy'), '--output', p('cells.json'), ...DETECT]));
+      await timed('segment', () => run('vessel-segment', ['--input', p('prob.npy'), '--output', p('vessels.npy'), ...SEGMENT]));
+      await timed('density', () => run('density', ['--cells', p('cells.json'), '--vessels', p('vessels.npy'), '-o', p('densities.json')]));
+      const seconds = (performance.now() - t1) / 1000;
+      row.baselineRuns.push({ seconds });
+      row.baselineCells = d.cells;
+      console.log(
+        `${name}: baseline (one process, whole volume) ${seconds.toFixed(1)} s (${(voxels / 1e6 / seconds).toFixed(2)} MVox/s: ` +
+          `${Object.entries(stage).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(', ')}), ${d.cells} cells`,
+      );
+    }
+  }
+  // With several runs (BENCH_XRM_RUNS), the medians: this VM's speed drifts from minute to minute.
+  row.saberSeconds = median(row.saberRuns.map((x) => x.seconds));
+  row.toolSeconds = median(row.saberRuns.map((x) => x.toolSeconds));
+  if (row.baselineRuns.length) row.baselineSeconds = median(row.baselineRuns.map((x) => x.seconds));
+  if (RUNS > 1) {
+    const range = (xs) => `${(voxels / 1e6 / Math.max(...xs)).toFixed(2)}-${(voxels / 1e6 / Math.min(...xs)).toFixed(2)}`;
     console.log(
-      `${name}: baseline (one process, whole volume) ${row.baselineSeconds.toFixed(1)} s (${(voxels / 1e6 / row.baselineSeconds).toFixed(2)} MVox/s: ` +
-        `${Object.entries(stage).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(', ')}), ${d.cells} cells`,
+      `${name}: median of ${RUNS} runs: saber ${(voxels / 1e6 / row.saberSeconds).toFixed(2)} MVox/s (${range(row.saberRuns.map((x) => x.seconds))})` +
+        (row.baselineSeconds ? `, baseline ${(voxels / 1e6 / row.baselineSeconds).toFixed(2)} MVox/s (${range(row.baselineRuns.map((x) => x.seconds))})` : ''),
     );
   }
   results.push(row);
@@ -141,4 +166,4 @@ const kv = results.flatMap((r) => {
   if (r.baselineSeconds) m.push(`baseline_mvox_s_${tag}=${(r.voxels / 1e6 / r.baselineSeconds).toFixed(2)}`, `ratio_${tag}=${(r.baselineSeconds / r.saberSeconds).toFixed(2)}`);
   return m;
 });
-console.log(`xrm: ${kv.join(' ')} block=${FIXED ? FIXED.join('x') : 'per-core'} cores=${cpus().length} goal_mvox_s=5`);
+console.log(`xrm: ${kv.join(' ')} block=${FIXED ? FIXED.join('x') : 'per-core'} cores=${cpus().length} runs=${RUNS} goal_mvox_s=5`);
